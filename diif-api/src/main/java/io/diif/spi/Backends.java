@@ -1,0 +1,151 @@
+package io.diif.spi;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds backends on the class path and picks one.
+ *
+ * <p>Selection, first match wins: the name passed in code; the system property {@value #PROPERTY};
+ * the environment variable {@value #ENVIRONMENT}; else the available backend with the highest
+ * {@link BackendProvider#priority()} (ties broken by name, so the pick never depends on class-path
+ * order). A provider that fails to load is reported, not fatal. Each backend is created once per
+ * process and shared.
+ */
+public final class Backends {
+
+    /** System property naming the backend to use. */
+    public static final String PROPERTY = "diif.backend";
+    /** Environment variable naming the backend to use (after the system property). */
+    public static final String ENVIRONMENT = "DIIF_BACKEND";
+
+    private static final Logger LOG = LoggerFactory.getLogger(Backends.class);
+    private static final String HOW_TO_ADD = "Add one backend artifact next to diif-api, e.g. io.diif:diif-backend-pytorch"
+            + " (or diif-backend-onnx, diif-backend-tensorflow, or the pure-Java diif-backend-java).";
+
+    private static final Map<String, Backend> CREATED = new ConcurrentHashMap<>();
+
+    private Backends() {
+    }
+
+    /** What discovery found: usable providers, and providers that could not be used with the reason. */
+    public record Discovery(List<BackendProvider> available, Map<String, String> unavailable, List<String> broken) {
+        public Discovery {
+            available = List.copyOf(available);
+            unavailable = Map.copyOf(unavailable);
+            broken = List.copyOf(broken);
+        }
+
+        /** Names of the usable backends, best first. */
+        public List<String> availableNames() {
+            return available.stream().map(BackendProvider::name).toList();
+        }
+
+        String describe() {
+            StringBuilder sb = new StringBuilder();
+            sb.append("available: ").append(available.isEmpty() ? "none" : String.join(", ", availableNames()));
+            unavailable.forEach((name, why) -> sb.append("; ").append(name).append(" unavailable: ").append(why));
+            broken.forEach(b -> sb.append("; failed to load: ").append(b));
+            return sb.toString();
+        }
+    }
+
+    /** Scans the class path (each call scans afresh). */
+    public static Discovery discover() {
+        return discover(Thread.currentThread().getContextClassLoader());
+    }
+
+    /** Scans with the given class loader. */
+    public static Discovery discover(ClassLoader loader) {
+        Map<String, BackendProvider> byName = new LinkedHashMap<>();
+        Map<String, String> unavailable = new LinkedHashMap<>();
+        List<String> broken = new ArrayList<>();
+        Iterator<BackendProvider> it = ServiceLoader.load(BackendProvider.class,
+                loader != null ? loader : Backends.class.getClassLoader()).iterator();
+        while (true) {
+            BackendProvider provider;
+            try {
+                if (!it.hasNext()) {
+                    break;
+                }
+                provider = it.next();
+            } catch (ServiceConfigurationError | LinkageError e) {
+                broken.add(e.toString());
+                LOG.warn("A diif backend provider failed to load: {}", e.toString());
+                continue;
+            }
+            String name;
+            Optional<String> reason;
+            try {
+                name = provider.name().toLowerCase(Locale.ROOT);
+                reason = provider.unavailableReason();
+            } catch (RuntimeException | LinkageError e) {
+                broken.add(provider.getClass().getName() + ": " + e);
+                continue;
+            }
+            if (reason.isPresent()) {
+                unavailable.put(name, reason.get());
+            } else if (byName.putIfAbsent(name, provider) != null) {
+                LOG.warn("Two diif backend providers are named {}: {} and {}; using the first",
+                        name, byName.get(name).getClass().getName(), provider.getClass().getName());
+            }
+        }
+        List<BackendProvider> sorted = new ArrayList<>(byName.values());
+        sorted.sort(Comparator.comparingInt(BackendProvider::priority).reversed()
+                .thenComparing(p -> p.name().toLowerCase(Locale.ROOT)));
+        return new Discovery(sorted, unavailable, broken);
+    }
+
+    /**
+     * The backend to use: {@code requested} if not null or blank, else the configured or best one.
+     *
+     * @throws IllegalStateException if the named backend is not on the class path, or none is, with a
+     *     message listing what is available and how to add one
+     */
+    public static Backend select(String requested) {
+        String name = firstNonBlank(requested, System.getProperty(PROPERTY), System.getenv(ENVIRONMENT));
+        Discovery discovery = discover();
+        BackendProvider chosen;
+        if (name != null) {
+            String wanted = name.trim().toLowerCase(Locale.ROOT);
+            chosen = discovery.available().stream().filter(p -> p.name().equalsIgnoreCase(wanted)).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("diif backend '" + wanted + "' is not available ("
+                            + discovery.describe() + "). " + HOW_TO_ADD));
+        } else {
+            if (discovery.available().isEmpty()) {
+                throw new IllegalStateException("No diif backend found on the class path (" + discovery.describe()
+                        + "). " + HOW_TO_ADD);
+            }
+            chosen = discovery.available().get(0);
+            if (discovery.available().size() > 1) {
+                LOG.debug("Several diif backends found ({}); using {} (highest priority). Choose with -D{}=NAME",
+                        discovery.availableNames(), chosen.name(), PROPERTY);
+            }
+        }
+        return CREATED.computeIfAbsent(chosen.name().toLowerCase(Locale.ROOT), n -> {
+            Backend b = chosen.create();
+            LOG.info("diif backend: {}", b.description());
+            return b;
+        });
+    }
+
+    private static String firstNonBlank(String... values) {
+        for (String v : values) {
+            if (v != null && !v.isBlank()) {
+                return v;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,7 @@
+/**
+ * The backend service-provider interface. A backend module implements {@link io.diif.spi.BackendProvider}
+ * (registered for {@link java.util.ServiceLoader}), {@link io.diif.spi.Backend} and
+ * {@link io.diif.spi.Executable}: it compiles the engine-neutral {@link io.diif.graph.Graph}s of the core
+ * and runs them on float arrays. {@link io.diif.spi.Backends} finds and selects backends.
+ */
+package io.diif.spi;
