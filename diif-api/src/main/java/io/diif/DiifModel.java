@@ -1,0 +1,335 @@
+package io.diif;
+
+import io.diif.decoder.Decoder;
+import io.diif.decoder.DiifDecoder;
+import io.diif.decoder.LiifDecoder;
+import io.diif.graph.Graph;
+import io.diif.image.ImageCodec;
+import io.diif.image.Planes;
+import io.diif.model.ModelConfig;
+import io.diif.model.ModelFile;
+import io.diif.network.FeatureMap;
+import io.diif.network.Networks;
+import io.diif.spi.Backend;
+import io.diif.spi.Backends;
+import io.diif.spi.Executable;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A loaded model compiled on one backend: encode images with it, then render them at any size.
+ *
+ * <pre>{@code
+ * try (DiifModel model = DiifModel.load(Path.of("model.safetensors"))) {
+ *     BufferedImage big = model.upscale(photo, 3.5);
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe: many threads may encode and render with one model. Closing it frees the compiled
+ * networks; representations it made must not be used afterwards.
+ */
+public final class DiifModel implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DiifModel.class);
+
+    /** Default bound on output pixels per render: 16384 × 16384. */
+    public static final long DEFAULT_MAX_OUTPUT_PIXELS = 1L << 28;
+    /** Default bound on input pixels to encode: 8192 × 8192. */
+    public static final long DEFAULT_MAX_INPUT_PIXELS = 1L << 26;
+    /** Default working-set bound of the decoders, in rows of activations. */
+    public static final int DEFAULT_TILE_ROWS = 1 << 16;
+
+    private final ModelFile model;
+    private final Backend backend;
+    private final Executable encoder;
+    private final Decoder decoder;
+    private final long maxOutputPixels;
+    private final long maxInputPixels;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private DiifModel(Builder b, ModelFile model) {
+        this.model = model;
+        this.backend = Backends.select(b.backend);
+        this.maxOutputPixels = b.maxOutputPixels;
+        this.maxInputPixels = b.maxInputPixels;
+        Graph encoderGraph = Networks.encoder(model);
+        this.encoder = backend.compile(encoderGraph);
+        try {
+            this.decoder = model.config().decoder() instanceof ModelConfig.Diif
+                    ? new DiifDecoder(model, backend, b.tileRows)
+                    : new LiifDecoder(model, backend, b.tileRows);
+        } catch (RuntimeException e) {
+            encoder.close();
+            throw e;
+        }
+        LOG.debug("Loaded {} ({} parameters) on {}", model.source(), model.parameterCount(), backend.name());
+    }
+
+    /** Loads a model file with the default backend and limits. */
+    public static DiifModel load(Path path) {
+        return builder().model(path).build();
+    }
+
+    /** Starts configuring a model: source, backend, limits. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The architecture and settings from the model file. */
+    public ModelConfig config() {
+        return model.config();
+    }
+
+    /** The validated model file (tensors, metadata). */
+    public ModelFile modelFile() {
+        return model;
+    }
+
+    /** Learnable scalars used by the architecture. */
+    public long parameterCount() {
+        return model.parameterCount();
+    }
+
+    /** The name of the backend running this model. */
+    public String backendName() {
+        return backend.name();
+    }
+
+    /** The backend's own description (engine, version, threads). */
+    public String backendDescription() {
+        return backend.description();
+    }
+
+    public long maxOutputPixels() {
+        return maxOutputPixels;
+    }
+
+    /** Encodes an image once; render the result at as many sizes as you like. */
+    public ImageRepresentation encode(BufferedImage image) {
+        ensureOpen();
+        Objects.requireNonNull(image, "image must not be null");
+        checkInputSize(image.getWidth(), image.getHeight());
+        return encode(ImageCodec.read(image));
+    }
+
+    /**
+     * Encodes colour planes {@code [3, height, width]} with values in [0, 1] (no alpha).
+     */
+    public ImageRepresentation encode(float[] rgb01, int width, int height) {
+        ensureOpen();
+        Objects.requireNonNull(rgb01, "rgb01 must not be null");
+        checkInputSize(width, height);
+        if (rgb01.length != 3L * width * height) {
+            throw new IllegalArgumentException("rgb01 has " + rgb01.length + " values; 3x" + width + "x" + height
+                    + " needs " + 3L * width * height);
+        }
+        for (float v : rgb01) {
+            if (!Float.isFinite(v)) {
+                throw new IllegalArgumentException("rgb01 holds a non-finite value " + v);
+            }
+        }
+        return encode(new Planes(rgb01.clone(), null, width, height));
+    }
+
+    private ImageRepresentation encode(Planes planes) {
+        float mean = model.config().mean();
+        float std = model.config().std();
+        float[] x = new float[planes.rgb().length];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (planes.rgb()[i] - mean) / std;
+        }
+        float[] feat;
+        try {
+            feat = encoder.run(x, 3, planes.height(), planes.width());
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new DiifException("backend " + backend.name() + " failed to encode a " + planes.width() + "x"
+                    + planes.height() + " image: " + e.getMessage(), e);
+        }
+        FeatureMap map = new FeatureMap(feat, model.config().encoder().features(), planes.height(), planes.width());
+        return new ImageRepresentation(this, map, planes.alpha());
+    }
+
+    /** Encodes and renders at {@code round(scale·W) × round(scale·H)}. */
+    public BufferedImage upscale(BufferedImage image, double scale) {
+        return upscale(image, scale, scale);
+    }
+
+    /** Encodes and renders at {@code round(scaleX·W) × round(scaleY·H)}. */
+    public BufferedImage upscale(BufferedImage image, double scaleX, double scaleY) {
+        Objects.requireNonNull(image, "image must not be null");
+        int w = ImageRepresentation.scaled("scaleX", scaleX, image.getWidth());
+        int h = ImageRepresentation.scaled("scaleY", scaleY, image.getHeight());
+        return upscale(image, w, h);
+    }
+
+    /** Encodes and renders at exactly {@code width × height}. */
+    public BufferedImage upscale(BufferedImage image, int width, int height) {
+        checkOutputSize(width, height);
+        try (ImageRepresentation rep = encode(image)) {
+            return rep.render(width, height);
+        }
+    }
+
+    void checkOutputSize(long width, long height) {
+        if (width <= 0 || height <= 0) {
+            throw new IllegalArgumentException("output size must be at least 1x1, was " + width + "x" + height);
+        }
+        if (width * height > maxOutputPixels) {
+            throw new IllegalArgumentException("output " + width + "x" + height + " = " + width * height
+                    + " pixels exceeds the limit of " + maxOutputPixels + " (DiifModel.Builder.maxOutputPixels)");
+        }
+    }
+
+    private void checkInputSize(long width, long height) {
+        if (width <= 0 || height <= 0) {
+            throw new IllegalArgumentException("input image must be at least 1x1, was " + width + "x" + height);
+        }
+        if (width * height > maxInputPixels) {
+            throw new IllegalArgumentException("input " + width + "x" + height + " = " + width * height
+                    + " pixels exceeds the limit of " + maxInputPixels + " (DiifModel.Builder.maxInputPixels)");
+        }
+    }
+
+    Decoder decoder() {
+        return decoder;
+    }
+
+    void ensureOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("model " + model.source() + " is closed");
+        }
+    }
+
+    /** Frees the compiled networks. Idempotent. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            try {
+                decoder.close();
+            } finally {
+                encoder.close();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "DiifModel[" + model.config().name() + ", " + model.config().encoder().type() + "-"
+                + model.config().decoder().type() + ", " + backend.name() + "]";
+    }
+
+    /** Configures where a model comes from, which backend runs it, and its safety limits. */
+    public static final class Builder {
+        private Path path;
+        private InputStream stream;
+        private String streamName;
+        private String resource;
+        private ModelFile modelFile;
+        private String backend;
+        private long maxOutputPixels = DEFAULT_MAX_OUTPUT_PIXELS;
+        private long maxInputPixels = DEFAULT_MAX_INPUT_PIXELS;
+        private int tileRows = DEFAULT_TILE_ROWS;
+
+        private Builder() {
+        }
+
+        /** Reads the model from a file. */
+        public Builder model(Path path) {
+            this.path = Objects.requireNonNull(path, "path must not be null");
+            return this;
+        }
+
+        /** Reads the model from a stream (read fully, not closed); {@code name} appears in errors. */
+        public Builder model(InputStream stream, String name) {
+            this.stream = Objects.requireNonNull(stream, "stream must not be null");
+            this.streamName = name == null ? "stream" : name;
+            return this;
+        }
+
+        /** Reads the model from a class-path resource, e.g. {@code "models/default.safetensors"}. */
+        public Builder modelResource(String resource) {
+            this.resource = Objects.requireNonNull(resource, "resource must not be null");
+            return this;
+        }
+
+        /** Uses an already read model file. */
+        public Builder model(ModelFile file) {
+            this.modelFile = Objects.requireNonNull(file, "file must not be null");
+            return this;
+        }
+
+        /** Names the backend ({@code pytorch}, {@code onnx}, …); default: property, environment, best available. */
+        public Builder backend(String name) {
+            this.backend = name;
+            return this;
+        }
+
+        /** Largest output a render may produce, in pixels. */
+        public Builder maxOutputPixels(long pixels) {
+            if (pixels <= 0) {
+                throw new IllegalArgumentException("maxOutputPixels must be > 0, was " + pixels);
+            }
+            this.maxOutputPixels = pixels;
+            return this;
+        }
+
+        /** Largest image that may be encoded, in pixels. */
+        public Builder maxInputPixels(long pixels) {
+            if (pixels <= 0) {
+                throw new IllegalArgumentException("maxInputPixels must be > 0, was " + pixels);
+            }
+            this.maxInputPixels = pixels;
+            return this;
+        }
+
+        /** Working-set bound of the decoders (rows of activations held at once); bounds render memory. */
+        public Builder tileRows(int rows) {
+            if (rows < 64) {
+                throw new IllegalArgumentException("tileRows must be >= 64, was " + rows);
+            }
+            this.tileRows = rows;
+            return this;
+        }
+
+        public DiifModel build() {
+            int sources = (path != null ? 1 : 0) + (stream != null ? 1 : 0) + (resource != null ? 1 : 0)
+                    + (modelFile != null ? 1 : 0);
+            if (sources != 1) {
+                throw new IllegalStateException("set exactly one model source (path, stream, resource or file); "
+                        + sources + " set");
+            }
+            ModelFile file = modelFile;
+            try {
+                if (path != null) {
+                    file = ModelFile.read(path);
+                } else if (stream != null) {
+                    file = ModelFile.read(stream, streamName);
+                } else if (resource != null) {
+                    ClassLoader cl = Thread.currentThread().getContextClassLoader();
+                    InputStream in = cl != null ? cl.getResourceAsStream(resource) : null;
+                    if (in == null) {
+                        in = DiifModel.class.getClassLoader().getResourceAsStream(resource);
+                    }
+                    if (in == null) {
+                        throw new IllegalArgumentException("class-path resource " + resource + " not found");
+                    }
+                    try (InputStream r = in) {
+                        file = ModelFile.read(r, "classpath:" + resource);
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read model " + (path != null ? path : resource != null
+                        ? resource : streamName) + ": " + e.getMessage(), e);
+            }
+            return new DiifModel(this, file);
+        }
+    }
+}

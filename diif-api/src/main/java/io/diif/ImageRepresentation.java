@@ -1,0 +1,219 @@
+package io.diif;
+
+import io.diif.decoder.Decoder;
+import io.diif.geometry.Window;
+import io.diif.image.Resampler;
+import io.diif.network.FeatureMap;
+import java.awt.image.BufferedImage;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongConsumer;
+
+/**
+ * An image encoded once into latent codes: a continuous image that renders at any size.
+ *
+ * <h2>Coordinates</h2>
+ * DIIF decodes on an output grid (its slices depend on the grid), so every query names a grid
+ * {@code width × height}. Points are given in that grid's pixel units: x in [0, width], y in [0, height];
+ * pixel (c, r) covers [c, c+1) × [r, r+1) and its centre is (c + 0.5, r + 0.5). Sampling a grid's
+ * pixel centres returns that grid's rendered pixels. Points outside the grid, NaN or infinite, are
+ * refused (IllegalArgumentException).
+ *
+ * <h2>Alpha</h2>
+ * Only colour goes through the model. An input alpha channel is resampled bicubically to the output
+ * size and re-attached; raw renders ({@link FloatImage}) carry it too.
+ *
+ * <p>Thread-safe and immutable; {@link #close()} releases the latent codes.
+ */
+public final class ImageRepresentation implements AutoCloseable {
+    private final DiifModel model;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile FeatureMap features;
+    private final float[] alpha;
+
+    ImageRepresentation(DiifModel model, FeatureMap features, float[] alpha) {
+        this.model = model;
+        this.features = features;
+        this.alpha = alpha;
+    }
+
+    /** Width of the encoded image. */
+    public int width() {
+        return features().width();
+    }
+
+    /** Height of the encoded image. */
+    public int height() {
+        return features().height();
+    }
+
+    /** True when the encoded image had an alpha channel. */
+    public boolean hasAlpha() {
+        return alpha != null;
+    }
+
+    /** Renders at exactly {@code width × height} (8-bit; ARGB if the input had alpha). */
+    public BufferedImage render(int width, int height) {
+        return renderRaw(width, height).toBufferedImage();
+    }
+
+    /** Renders at {@code round(scale·W) × round(scale·H)}. */
+    public BufferedImage render(double scale) {
+        return render(scaled("scale", scale, width()), scaled("scale", scale, height()));
+    }
+
+    /** Renders at {@code round(scaleX·W) × round(scaleY·H)}. */
+    public BufferedImage render(double scaleX, double scaleY) {
+        return render(scaled("scaleX", scaleX, width()), scaled("scaleY", scaleY, height()));
+    }
+
+    /** The raw model output at exactly {@code width × height}. */
+    public FloatImage renderRaw(int width, int height) {
+        return renderRaw(width, height, null, null);
+    }
+
+    /**
+     * The raw model output for a window of the {@code width × height} grid (null = the whole grid). The
+     * window's pixels equal the same pixels of a whole render; the cost is in proportion to the window.
+     *
+     * @param progress receives the number of pixels finished so far (may be null)
+     */
+    public FloatImage renderRaw(int width, int height, Window window, LongConsumer progress) {
+        FeatureMap feat = features();
+        model.checkOutputSize(width, height);
+        Window win = window == null ? Window.of(width, height) : window;
+        win.checkInside(width, height);
+        float[] out = new float[Math.multiplyExact(3, Math.toIntExact(win.pixels()))];
+        Decoder.Progress sink = Decoder.Progress.NONE;
+        if (progress != null) {
+            long[] done = {0};
+            sink = pixels -> {
+                done[0] += pixels;
+                progress.accept(done[0]);
+            };
+        }
+        try {
+            model.decoder().render(feat, height, width, win, out, sink);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new DiifException("backend " + model.backendName() + " failed to render " + width + "x" + height
+                    + ": " + e.getMessage(), e);
+        }
+        float[] a = null;
+        if (alpha != null) {
+            float[] full = Resampler.bicubic(alpha, feat.width(), feat.height(), width, height);
+            a = crop(full, width, win);
+            for (int i = 0; i < a.length; i++) {
+                a[i] = Math.max(0f, Math.min(1f, a[i]));
+            }
+        }
+        return new FloatImage(out, a, win.width(), win.height(), model.config().mean(), model.config().std());
+    }
+
+    /** The raw model output at {@code round(scale·W) × round(scale·H)}. */
+    public FloatImage renderRaw(double scale) {
+        return renderRaw(scaled("scale", scale, width()), scaled("scale", scale, height()));
+    }
+
+    /**
+     * Colour in [0, 1] (clamped) at one continuous point of the {@code width × height} grid.
+     *
+     * @return {r, g, b}
+     */
+    public float[] sample(int width, int height, double x, double y) {
+        float[] raw = sampleRaw(width, height, new double[] {x, y});
+        float mean = model.config().mean();
+        float std = model.config().std();
+        for (int i = 0; i < 3; i++) {
+            raw[i] = Math.max(0f, Math.min(1f, raw[i] * std + mean));
+        }
+        return raw;
+    }
+
+    /**
+     * Raw model output at many points of the {@code width × height} grid.
+     *
+     * @param xy interleaved x, y pairs in output-pixel units
+     * @return interleaved r, g, b per point, in the model's normalised space
+     */
+    public float[] sampleRaw(int width, int height, double[] xy) {
+        FeatureMap feat = features();
+        Objects.requireNonNull(xy, "xy must not be null");
+        model.checkOutputSize(width, height);
+        if (xy.length % 2 != 0) {
+            throw new IllegalArgumentException("xy must hold x, y pairs; got " + xy.length + " values");
+        }
+        int n = xy.length / 2;
+        double[] xs = new double[n];
+        double[] ys = new double[n];
+        for (int p = 0; p < n; p++) {
+            double x = xy[2 * p];
+            double y = xy[2 * p + 1];
+            if (!(x >= 0 && x <= width) || !(y >= 0 && y <= height)) {
+                throw new IllegalArgumentException("point " + p + " (" + x + ", " + y + ") is outside the " + width
+                        + "x" + height + " grid: x must be in [0, " + width + "], y in [0, " + height + "]");
+            }
+            xs[p] = x;
+            ys[p] = y;
+        }
+        try {
+            return model.decoder().sample(feat, height, width, ys, xs);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new DiifException("backend " + model.backendName() + " failed to sample: " + e.getMessage(), e);
+        }
+    }
+
+    /** Multiply-accumulates per output pixel the decoder spends on a {@code width × height} render. */
+    public double decoderMacsPerPixel(int width, int height) {
+        model.checkOutputSize(width, height);
+        return model.decoder().macsPerPixel(features(), height, width);
+    }
+
+    private FeatureMap features() {
+        FeatureMap f = features;
+        if (f == null || closed.get()) {
+            throw new IllegalStateException("this ImageRepresentation is closed");
+        }
+        model.ensureOpen();
+        return f;
+    }
+
+    private static float[] crop(float[] plane, int width, Window win) {
+        if (win.x() == 0 && win.y() == 0 && win.width() == width) {
+            return java.util.Arrays.copyOf(plane, (int) win.pixels());
+        }
+        float[] out = new float[(int) win.pixels()];
+        for (int r = 0; r < win.height(); r++) {
+            System.arraycopy(plane, (win.y() + r) * width + win.x(), out, r * win.width(), win.width());
+        }
+        return out;
+    }
+
+    /** round(scale·size), validated. */
+    static int scaled(String name, double scale, int size) {
+        if (!Double.isFinite(scale) || scale <= 0) {
+            throw new IllegalArgumentException(name + " must be finite and > 0, was " + scale);
+        }
+        double v = Math.rint(scale * size);
+        if (v < 1) {
+            throw new IllegalArgumentException(name + " " + scale + " turns " + size + " pixels into " + v
+                    + "; the output needs at least 1");
+        }
+        if (v > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(name + " " + scale + " turns " + size + " pixels into " + v
+                    + ", more than " + Integer.MAX_VALUE);
+        }
+        return (int) v;
+    }
+
+    /** Releases the latent codes. Idempotent. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            features = null;
+        }
+    }
+}

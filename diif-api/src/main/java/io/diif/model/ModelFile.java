@@ -1,0 +1,128 @@
+package io.diif.model;
+
+import io.diif.graph.Parameter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A validated model: its {@link ModelConfig} and exactly the tensors that architecture needs, with the
+ * shapes it needs, all finite. Anything else is refused with a {@link ModelFormatException} that names
+ * the file, the tensor or field, and the rule broken.
+ */
+public final class ModelFile {
+    private final String source;
+    private final ModelConfig config;
+    private final Map<String, Parameter> parameters;
+    private final Map<String, String> metadata;
+    private final Map<String, String> storedDtypes;
+
+    private ModelFile(String source, ModelConfig config, Map<String, Parameter> parameters,
+            Map<String, String> metadata, Map<String, String> storedDtypes) {
+        this.source = source;
+        this.config = config;
+        this.parameters = Collections.unmodifiableMap(parameters);
+        this.metadata = metadata;
+        this.storedDtypes = storedDtypes;
+    }
+
+    public static ModelFile read(Path path) throws IOException {
+        Objects.requireNonNull(path, "path");
+        return of(Safetensors.read(path), path.toString());
+    }
+
+    public static ModelFile read(InputStream in, String name) throws IOException {
+        Objects.requireNonNull(in, "in");
+        return of(Safetensors.read(in, name), name);
+    }
+
+    /** Validates a parsed safetensors file as a model. */
+    public static ModelFile of(Safetensors file, String source) {
+        String json = file.metadata().get(ModelConfig.METADATA_KEY);
+        if (json == null) {
+            throw new ModelFormatException(source + ": __metadata__ has no \"" + ModelConfig.METADATA_KEY
+                    + "\" config (see the model format in README.md)");
+        }
+        ModelConfig config = ModelConfig.parse(json, source);
+        Map<String, int[]> expected = TensorLayout.expected(config);
+        Map<String, Parameter> params = new LinkedHashMap<>();
+        for (Map.Entry<String, Parameter> e : file.tensors().entrySet()) {
+            String name = e.getKey();
+            if (TensorLayout.isIgnored(name)) {
+                continue;
+            }
+            int[] shape = expected.get(name);
+            if (shape == null) {
+                throw new ModelFormatException(source + ": unexpected tensor " + name + " for a "
+                        + config.encoder().type() + "-" + config.decoder().type() + " model");
+            }
+            Parameter p = e.getValue();
+            if (!Arrays.equals(shape, p.shape())) {
+                throw new ModelFormatException(source + ": tensor " + name + " has shape " + Arrays.toString(p.shape())
+                        + ", the config needs " + Arrays.toString(shape));
+            }
+            float[] v = p.values();
+            for (int i = 0; i < v.length; i++) {
+                if (!Float.isFinite(v[i])) {
+                    throw new ModelFormatException(source + ": tensor " + name + " holds a non-finite value (" + v[i]
+                            + ") at index " + i + "; weights must be finite");
+                }
+            }
+            params.put(name, p);
+        }
+        for (String name : expected.keySet()) {
+            if (!params.containsKey(name)) {
+                throw new ModelFormatException(source + ": tensor " + name + " is missing (shape "
+                        + Arrays.toString(expected.get(name)) + ")");
+            }
+        }
+        return new ModelFile(source, config, params, file.metadata(), file.dtypes());
+    }
+
+    /** Where the model came from (a path or a resource name). */
+    public String source() {
+        return source;
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    /** The tensors the architecture uses, in file order. */
+    public Map<String, Parameter> parameters() {
+        return parameters;
+    }
+
+    /** The named tensor; throws naming it if absent. */
+    public Parameter parameter(String name) {
+        Parameter p = parameters.get(name);
+        if (p == null) {
+            throw new ModelFormatException(source + ": tensor " + name + " is missing");
+        }
+        return p;
+    }
+
+    /** The raw {@code __metadata__} strings, e.g. training provenance. */
+    public Map<String, String> metadata() {
+        return metadata;
+    }
+
+    /** Stored dtype per tensor (F32, F16, BF16) before widening. */
+    public Map<String, String> storedDtypes() {
+        return storedDtypes;
+    }
+
+    /** Number of learnable scalars the architecture uses. */
+    public long parameterCount() {
+        long n = 0;
+        for (Parameter p : parameters.values()) {
+            n += p.values().length;
+        }
+        return n;
+    }
+}

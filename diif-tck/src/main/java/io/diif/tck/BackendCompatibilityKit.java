@@ -1,0 +1,421 @@
+package io.diif.tck;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.diif.DiifModel;
+import io.diif.FloatImage;
+import io.diif.ImageRepresentation;
+import io.diif.geometry.Window;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * The behaviour every backend must show, tested through the public API only. A backend module adds
+ * one test class:
+ *
+ * <pre>{@code
+ * class MyBackendCompatibilityTest extends BackendCompatibilityKit {
+ *     protected String backendName() { return "mine"; }
+ * }
+ * }</pre>
+ */
+public abstract class BackendCompatibilityKit {
+    /** Models shared by all tests of one backend in a JVM: loading them once keeps the kit fast. */
+    private static final Map<String, DiifModel> MODELS = new ConcurrentHashMap<>();
+
+    /** The name the backend is selected by, as its provider declares it. */
+    protected abstract String backendName();
+
+    /** A golden model (file name in the golden set) compiled on this backend, shared. */
+    protected DiifModel model(String file) {
+        return MODELS.computeIfAbsent(backendName() + "/" + file, k -> DiifModel.builder()
+                .modelResource(Golden.resource(file)).backend(backendName()).build());
+    }
+
+    /** A golden model with its own settings, owned by the caller. */
+    protected DiifModel.Builder modelBuilder(String file) {
+        return DiifModel.builder().modelResource(Golden.resource(file)).backend(backendName());
+    }
+
+    static final String DIIF_ROW = "model-diif-row.safetensors";
+    static final String DIIF_GROUP = "model-diif-group.safetensors";
+    static final String DIIF_ROW_B4 = "model-diif-row-b4.safetensors";
+    static final String LIIF = "model-liif.safetensors";
+    static final List<String> SMALL_MODELS = List.of(DIIF_ROW, DIIF_GROUP, DIIF_ROW_B4, LIIF);
+
+    static void assertClose(float[] expected, float[] actual, float tolerance, String what) {
+        assertEquals(expected.length, actual.length, what + ": value count");
+        float worst = 0;
+        int at = -1;
+        for (int i = 0; i < expected.length; i++) {
+            float d = Math.abs(expected[i] - actual[i]);
+            if (!(d <= worst)) {
+                worst = d;
+                at = i;
+            }
+        }
+        final float w = worst;
+        final int a = at;
+        assertTrue(worst <= tolerance, () -> what + ": max |difference| " + w + " at index " + a + " exceeds "
+                + tolerance);
+    }
+
+    @Test
+    @DisplayName("the backend is selected by its name and reported by the model")
+    void selectedByName() {
+        assertEquals(backendName(), model(DIIF_ROW).backendName());
+    }
+
+    @Nested
+    @DisplayName("reference outputs")
+    class ReferenceOutputs {
+        @TestFactory
+        @DisplayName("every golden case of the authors' code is reproduced within 1e-5")
+        Stream<DynamicTest> goldenCases() {
+            BufferedImage input = Golden.input();
+            return Golden.cases().stream().map(c -> DynamicTest.dynamicTest(c.toString(), () -> {
+                try (ImageRepresentation rep = model(c.model()).encode(input)) {
+                    FloatImage out = rep.renderRaw(c.width(), c.height());
+                    assertEquals(c.width(), out.width());
+                    assertEquals(c.height(), out.height());
+                    assertClose(Golden.expected(c), out.toRawArray(), Golden.TOLERANCE, c.toString());
+                }
+            }));
+        }
+    }
+
+    @Nested
+    @DisplayName("output sizes")
+    class OutputSizes {
+        @TestFactory
+        @DisplayName("renders exactly the requested width and height, from 1x1 to x30")
+        Stream<DynamicTest> exactSizes() {
+            int[][] sizes = {{1, 1}, {2, 3}, {7, 13}, {41, 31}, {97, 17}, {13, 101}, {20, 16}, {39, 33}, {53, 29},
+                {1200, 960}};
+            BufferedImage input = Golden.input();
+            List<DynamicTest> tests = new ArrayList<>();
+            for (String m : SMALL_MODELS) {
+                for (int[] s : sizes) {
+                    if (s[0] == 1200 && m.equals(LIIF)) {
+                        continue; // LIIF at x30 is slow on reference backends and adds nothing new here
+                    }
+                    tests.add(DynamicTest.dynamicTest(m + " " + s[0] + "x" + s[1], () -> {
+                        try (ImageRepresentation rep = model(m).encode(input)) {
+                            FloatImage out = rep.renderRaw(s[0], s[1]);
+                            assertEquals(s[0], out.width());
+                            assertEquals(s[1], out.height());
+                            for (float v : out.toRawArray()) {
+                                assertTrue(Float.isFinite(v), "non-finite output");
+                            }
+                            BufferedImage img = rep.render(s[0], s[1]);
+                            assertEquals(s[0], img.getWidth());
+                            assertEquals(s[1], img.getHeight());
+                        }
+                    }));
+                }
+            }
+            return tests.stream();
+        }
+
+        @Test
+        @DisplayName("a scale gives round(scale x size), with independent x and y scales")
+        void scales() {
+            try (ImageRepresentation rep = model(DIIF_ROW).encode(Golden.input())) {
+                BufferedImage a = rep.render(2.5);
+                assertEquals(100, a.getWidth());
+                assertEquals(80, a.getHeight());
+                BufferedImage b = rep.render(0.5, 3.0);
+                assertEquals(20, b.getWidth());
+                assertEquals(96, b.getHeight());
+                BufferedImage c = model(DIIF_ROW).upscale(Golden.input(), 1.7);
+                assertEquals(68, c.getWidth());
+                assertEquals(54, c.getHeight());
+            }
+        }
+    }
+
+    @Nested
+    @DisplayName("tiling and windows")
+    class Tiling {
+        @TestFactory
+        @DisplayName("rendering in small tiles equals rendering whole, within 1e-6")
+        Stream<DynamicTest> tiledEqualsWhole() {
+            int[][] sizes = {{148, 118}, {480, 384}, {31, 23}};
+            List<DynamicTest> tests = new ArrayList<>();
+            for (String m : SMALL_MODELS) {
+                for (int[] s : sizes) {
+                    tests.add(DynamicTest.dynamicTest(m + " " + s[0] + "x" + s[1], () -> {
+                        float[] whole;
+                        try (ImageRepresentation rep = model(m).encode(Golden.input())) {
+                            whole = rep.renderRaw(s[0], s[1]).toRawArray();
+                        }
+                        try (DiifModel small = modelBuilder(m).tileRows(64).build();
+                                ImageRepresentation rep = small.encode(Golden.input())) {
+                            assertClose(whole, rep.renderRaw(s[0], s[1]).toRawArray(), 1e-6f, "tiled vs whole");
+                        }
+                    }));
+                }
+            }
+            return tests.stream();
+        }
+
+        @Test
+        @DisplayName("a window of the output grid equals the same pixels of the whole render")
+        void windowEqualsCrop() {
+            for (String m : SMALL_MODELS) {
+                try (ImageRepresentation rep = model(m).encode(Golden.input())) {
+                    int w = 148;
+                    int h = 118;
+                    FloatImage whole = rep.renderRaw(w, h);
+                    Window win = new Window(37, 51, 60, 29);
+                    FloatImage part = rep.renderRaw(w, h, win, null);
+                    float[] expected = new float[3 * 60 * 29];
+                    for (int c = 0; c < 3; c++) {
+                        for (int y = 0; y < 29; y++) {
+                            for (int x = 0; x < 60; x++) {
+                                expected[(c * 29 + y) * 60 + x] = whole.raw(c, 37 + x, 51 + y);
+                            }
+                        }
+                    }
+                    assertClose(expected, part.toRawArray(), 1e-6f, m + " window");
+                }
+            }
+        }
+    }
+
+    @Nested
+    @DisplayName("sampling")
+    class Sampling {
+        @Test
+        @DisplayName("sampling a grid at its pixel centres returns the rendered pixels")
+        void centresEqualRender() {
+            int[][] sizes = {{61, 47}, {30, 24}, {160, 128}};
+            for (String m : SMALL_MODELS) {
+                for (int[] s : sizes) {
+                    try (ImageRepresentation rep = model(m).encode(Golden.input())) {
+                        FloatImage img = rep.renderRaw(s[0], s[1]);
+                        double[] xy = new double[2 * s[0] * s[1]];
+                        float[] expected = new float[3 * s[0] * s[1]];
+                        int p = 0;
+                        for (int y = 0; y < s[1]; y++) {
+                            for (int x = 0; x < s[0]; x++) {
+                                xy[2 * p] = x + 0.5;
+                                xy[2 * p + 1] = y + 0.5;
+                                for (int c = 0; c < 3; c++) {
+                                    expected[3 * p + c] = img.raw(c, x, y);
+                                }
+                                p++;
+                            }
+                        }
+                        assertClose(expected, rep.sampleRaw(s[0], s[1], xy), 1e-6f, m + " " + s[0] + "x" + s[1]);
+                    }
+                }
+            }
+        }
+
+        @Test
+        @DisplayName("samples between pixel centres are finite and near their neighbours")
+        void betweenCentres() {
+            try (ImageRepresentation rep = model(DIIF_ROW).encode(Golden.input())) {
+                float[] a = rep.sampleRaw(80, 64, new double[] {10.5, 10.5, 10.75, 10.5, 11.0, 10.5, 0, 0, 80, 64});
+                for (float v : a) {
+                    assertTrue(Float.isFinite(v));
+                }
+                for (int c = 0; c < 3; c++) {
+                    assertTrue(Math.abs(a[c] - a[3 + c]) < 0.1f, "a quarter pixel apart, colours stay close");
+                }
+                float[] rgb = rep.sample(80, 64, 40.0, 32.0);
+                for (float v : rgb) {
+                    assertTrue(v >= 0f && v <= 1f, "sample() returns displayable colour");
+                }
+            }
+        }
+    }
+
+    @Nested
+    @DisplayName("determinism and threads")
+    class Determinism {
+        @Test
+        @DisplayName("the same input gives the same output every time")
+        void repeatable() {
+            for (String m : SMALL_MODELS) {
+                float[] first;
+                try (ImageRepresentation rep = model(m).encode(Golden.input())) {
+                    first = rep.renderRaw(111, 87).toRawArray();
+                }
+                try (ImageRepresentation rep = model(m).encode(Golden.input())) {
+                    assertArrayEquals(first, rep.renderRaw(111, 87).toRawArray(), m);
+                }
+            }
+        }
+
+        @Test
+        @DisplayName("8 threads sharing one model get the single-threaded result")
+        void eightThreads() throws Exception {
+            for (String m : List.of(DIIF_ROW_B4, LIIF)) {
+                DiifModel model = model(m);
+                float[] expected;
+                try (ImageRepresentation rep = model.encode(Golden.input())) {
+                    expected = rep.renderRaw(97, 71).toRawArray();
+                }
+                ExecutorService pool = Executors.newFixedThreadPool(8);
+                try {
+                    List<Future<float[]>> results = new ArrayList<>();
+                    for (int t = 0; t < 16; t++) {
+                        results.add(pool.submit(() -> {
+                            try (ImageRepresentation rep = model.encode(Golden.input())) {
+                                return rep.renderRaw(97, 71).toRawArray();
+                            }
+                        }));
+                    }
+                    for (Future<float[]> f : results) {
+                        assertArrayEquals(expected, f.get(), m + " from 8 threads");
+                    }
+                } finally {
+                    pool.shutdownNow();
+                }
+            }
+        }
+    }
+
+    @Nested
+    @DisplayName("image types")
+    class ImageTypes {
+        @Test
+        @DisplayName("grey, 16-bit, indexed and alpha images encode; alpha comes back resampled")
+        void imageTypes() {
+            BufferedImage rgb = Golden.input();
+            int[] types = {BufferedImage.TYPE_BYTE_GRAY, BufferedImage.TYPE_USHORT_GRAY, BufferedImage.TYPE_BYTE_INDEXED,
+                BufferedImage.TYPE_INT_ARGB, BufferedImage.TYPE_4BYTE_ABGR, BufferedImage.TYPE_INT_BGR};
+            for (int type : types) {
+                BufferedImage img = new BufferedImage(rgb.getWidth(), rgb.getHeight(), type);
+                img.getGraphics().drawImage(rgb, 0, 0, null);
+                BufferedImage out = model(DIIF_ROW).upscale(img, 2.0);
+                assertEquals(80, out.getWidth(), "type " + type);
+                assertEquals(img.getColorModel().hasAlpha(), out.getColorModel().hasAlpha(), "alpha kept, type " + type);
+            }
+            BufferedImage half = new BufferedImage(40, 32, BufferedImage.TYPE_INT_ARGB);
+            for (int y = 0; y < 32; y++) {
+                for (int x = 0; x < 40; x++) {
+                    half.setRGB(x, y, ((x < 20 ? 0 : 255) << 24) | (rgb.getRGB(x, y) & 0xffffff));
+                }
+            }
+            BufferedImage up = model(DIIF_ROW).upscale(half, 2.0);
+            assertEquals(0, up.getRGB(5, 30) >>> 24, "transparent side stays transparent");
+            assertEquals(255, up.getRGB(75, 30) >>> 24, "opaque side stays opaque");
+        }
+
+        @Test
+        @DisplayName("a grey image gives equal red, green and blue inputs")
+        void greyIsNeutral() {
+            BufferedImage grey = new BufferedImage(40, 32, BufferedImage.TYPE_BYTE_GRAY);
+            grey.getRaster().setSample(3, 3, 0, 200);
+            BufferedImage rgb = new BufferedImage(40, 32, BufferedImage.TYPE_INT_RGB);
+            rgb.setRGB(3, 3, 0xc8c8c8);
+            try (ImageRepresentation a = model(DIIF_ROW).encode(grey);
+                    ImageRepresentation b = model(DIIF_ROW).encode(rgb)) {
+                assertArrayEquals(b.renderRaw(50, 40).toRawArray(), a.renderRaw(50, 40).toRawArray());
+            }
+        }
+    }
+
+    @Nested
+    @DisplayName("bad arguments")
+    class BadArguments {
+        @Test
+        @DisplayName("null and empty images are refused with a message")
+        void nullAndEmpty() {
+            DiifModel m = model(DIIF_ROW);
+            Exception e = assertThrows(NullPointerException.class, () -> m.encode((BufferedImage) null));
+            assertTrue(e.getMessage().contains("image"));
+            e = assertThrows(IllegalArgumentException.class, () -> m.encode(new float[0], 0, 0));
+            assertTrue(e.getMessage().contains("0x0"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> m.encode(new float[5], 2, 2));
+            assertTrue(e.getMessage().contains("12"), e.getMessage());
+        }
+
+        @Test
+        @DisplayName("scales that are zero, negative, NaN, infinite or too small are refused, naming the value")
+        void badScales() {
+            try (ImageRepresentation rep = model(DIIF_ROW).encode(Golden.input())) {
+                for (double s : new double[] {0, -1, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
+                    1e-3}) {
+                    Exception e = assertThrows(IllegalArgumentException.class, () -> rep.render(s));
+                    assertTrue(e.getMessage().contains(String.valueOf(s)), e.getMessage());
+                }
+                assertThrows(IllegalArgumentException.class, () -> rep.render(0, 10));
+                assertThrows(IllegalArgumentException.class, () -> rep.render(10, -1));
+            }
+        }
+
+        @Test
+        @DisplayName("an output above the pixel limit is refused before any work, naming the limit")
+        void pixelLimit() {
+            try (DiifModel m = modelBuilder(DIIF_ROW).maxOutputPixels(10_000).build();
+                    ImageRepresentation rep = m.encode(Golden.input())) {
+                Exception e = assertThrows(IllegalArgumentException.class, () -> rep.render(101, 100));
+                assertTrue(e.getMessage().contains("10000"), e.getMessage());
+                assertEquals(100, rep.render(100, 100).getWidth(), "the limit itself is allowed");
+                assertThrows(IllegalArgumentException.class, () -> rep.render(1e9));
+            }
+        }
+
+        @Test
+        @DisplayName("sample points that are NaN, infinite or outside the grid are refused")
+        void badPoints() {
+            try (ImageRepresentation rep = model(DIIF_ROW).encode(Golden.input())) {
+                for (double[] p : new double[][] {{Double.NaN, 1}, {1, Double.NaN}, {Double.POSITIVE_INFINITY, 1},
+                    {-0.01, 1}, {1, 64.5}, {80.01, 3}}) {
+                    Exception e = assertThrows(IllegalArgumentException.class, () -> rep.sampleRaw(80, 64, p));
+                    assertTrue(e.getMessage().contains("grid"), e.getMessage());
+                }
+                assertThrows(IllegalArgumentException.class, () -> rep.sampleRaw(80, 64, new double[] {1}));
+            }
+        }
+
+        @Test
+        @DisplayName("closed representations and models refuse further use, and errors leave the model usable")
+        void closedObjects() {
+            ImageRepresentation rep = model(DIIF_ROW).encode(Golden.input());
+            rep.close();
+            rep.close();
+            assertThrows(IllegalStateException.class, () -> rep.render(10, 10));
+            assertThrows(IllegalStateException.class, () -> rep.sampleRaw(10, 10, new double[] {1, 1}));
+
+            DiifModel own = modelBuilder(DIIF_ROW).build();
+            ImageRepresentation alive = own.encode(Golden.input());
+            own.close();
+            own.close();
+            assertThrows(IllegalStateException.class, () -> own.encode(Golden.input()));
+            assertThrows(IllegalStateException.class, () -> alive.render(10, 10));
+
+            DiifModel shared = model(DIIF_ROW);
+            assertThrows(IllegalArgumentException.class, () -> shared.upscale(Golden.input(), -2.0));
+            assertEquals(80, shared.upscale(Golden.input(), 2.0).getWidth());
+        }
+
+        @Test
+        @DisplayName("an unknown backend name is refused, listing the available ones")
+        void unknownBackend() {
+            Exception e = assertThrows(IllegalStateException.class,
+                    () -> DiifModel.builder().modelResource(Golden.resource(DIIF_ROW)).backend("no-such-engine").build());
+            assertTrue(e.getMessage().contains("no-such-engine"), e.getMessage());
+            assertTrue(e.getMessage().contains(backendName()), e.getMessage());
+        }
+    }
+}
