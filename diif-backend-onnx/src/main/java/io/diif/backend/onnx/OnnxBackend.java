@@ -1,0 +1,134 @@
+package io.diif.backend.onnx;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.OrtSession.SessionOptions;
+import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
+import ai.onnxruntime.providers.OrtCUDAProviderOptions;
+import io.diif.graph.Graph;
+import io.diif.spi.Backend;
+import io.diif.spi.Executable;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs graphs with ONNX Runtime: each graph becomes an in-memory ONNX model ({@link OnnxModelBuilder})
+ * and one {@link OrtSession}, created at compile time and reused by every run.
+ *
+ * <p>Sessions run on the CPU with {@link OnnxSettings#threads()} intra-op threads that sleep instead of
+ * spinning when idle, with all graph optimisations, and without the CPU memory arena (so native memory is
+ * returned after each run). The CUDA provider is tried only when
+ * {@code -Ddiif.onnx.cuda=true}; if it cannot be used the backend warns and stays on the CPU.
+ */
+public final class OnnxBackend implements Backend {
+    private static final Logger LOG = LoggerFactory.getLogger(OnnxBackend.class);
+
+    private final OrtEnvironment environment;
+    private final OnnxSettings settings;
+    /** Whether sessions get the CUDA provider; cleared for good after the first failure. */
+    private volatile boolean cuda;
+    private volatile boolean closed;
+
+    OnnxBackend(OnnxSettings settings) {
+        this.settings = settings;
+        this.environment = OrtEnvironment.getEnvironment(); // process-wide, shared with any other ORT user
+        if (settings.cuda() && !OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
+            LOG.warn("-D{}=true, but this ONNX Runtime build has no CUDA provider ({}); running on the CPU."
+                    + " Use com.microsoft.onnxruntime:onnxruntime_gpu instead of onnxruntime.",
+                    OnnxSettings.CUDA, OrtEnvironment.getAvailableProviders());
+        } else {
+            this.cuda = settings.cuda();
+        }
+    }
+
+    @Override
+    public String name() {
+        return OnnxBackendProvider.NAME;
+    }
+
+    @Override
+    public String description() {
+        String device = cuda ? "CUDA device " + settings.cudaDevice() + " (CPU fallback)"
+                : "CPU, " + settings.threads() + " threads";
+        return "onnx (ONNX Runtime " + environment.getVersion() + ", " + device + ", optimisation "
+                + settings.optimization() + ")";
+    }
+
+    @Override
+    public Executable compile(Graph graph) {
+        if (closed) {
+            throw new IllegalStateException("the onnx backend is closed");
+        }
+        byte[] model = OnnxModelBuilder.build(graph);
+        try {
+            return new OnnxExecutable(graph, environment, createSession(model));
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime cannot load graph " + graph.name() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private OrtSession createSession(byte[] model) throws OrtException {
+        if (cuda) {
+            try (SessionOptions options = sessionOptions(true)) {
+                return environment.createSession(model, options);
+            } catch (OrtException | LinkageError e) {
+                cuda = false;
+                LOG.warn("ONNX Runtime could not use CUDA device {} ({}); running on the CPU",
+                        settings.cudaDevice(), e.toString());
+            }
+        }
+        try (SessionOptions options = sessionOptions(false)) {
+            return environment.createSession(model, options);
+        }
+    }
+
+    private SessionOptions sessionOptions(boolean withCuda) throws OrtException {
+        SessionOptions options = new SessionOptions();
+        try {
+            options.setExecutionMode(SessionOptions.ExecutionMode.SEQUENTIAL);
+            options.setIntraOpNumThreads(settings.threads());
+            options.setInterOpNumThreads(1);
+            // Idle pool threads sleep: spinning would burn the cores the Java side needs between runs.
+            options.addConfigEntry("session.intra_op.allow_spinning", "0");
+            options.addConfigEntry("session.inter_op.allow_spinning", "0");
+            options.setOptimizationLevel(optLevel(settings.optimization()));
+            // Without the arena, a run's intermediate tensors go back to the system when it returns, as
+            // Executable promises; with it, the largest run ever seen stays resident.
+            options.setCPUArenaAllocator(settings.arena());
+            if (withCuda) {
+                try (OrtCUDAProviderOptions cudaOptions = new OrtCUDAProviderOptions(settings.cudaDevice())) {
+                    // Full float32 by default: TF32 tensor cores would round inputs to 10 mantissa bits.
+                    Map<String, String> cudaSettings = new LinkedHashMap<>(Map.of("use_tf32", "0"));
+                    cudaSettings.putAll(settings.cudaOptions());
+                    for (Map.Entry<String, String> e : cudaSettings.entrySet()) {
+                        cudaOptions.add(e.getKey(), e.getValue());
+                    }
+                    options.addCUDA(cudaOptions); // copied by ONNX Runtime; CPU stays the fallback
+                }
+            }
+            return options;
+        } catch (OrtException | RuntimeException | LinkageError e) {
+            options.close();
+            throw e;
+        }
+    }
+
+    private static OptLevel optLevel(String name) {
+        return switch (name) {
+            case "none" -> OptLevel.NO_OPT;
+            case "basic" -> OptLevel.BASIC_OPT;
+            case "extended" -> OptLevel.EXTENDED_OPT;
+            default -> OptLevel.ALL_OPT;
+        };
+    }
+
+    /** Marks the backend closed. The shared ONNX Runtime environment stays: it lives as long as the process. */
+    @Override
+    public void close() {
+        closed = true;
+    }
+}

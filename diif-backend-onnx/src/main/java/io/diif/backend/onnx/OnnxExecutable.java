@@ -1,0 +1,111 @@
+package io.diif.backend.onnx;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import io.diif.graph.Graph;
+import io.diif.spi.Executable;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * One graph compiled into one ONNX Runtime session. Runs share the session (ONNX Runtime allows
+ * concurrent runs); a read-write lock keeps {@link #close()} from freeing it under a running call.
+ * Every native tensor and result of a run is closed before the run returns.
+ */
+final class OnnxExecutable implements Executable {
+    private final Graph graph;
+    private final OrtEnvironment environment;
+    private final OrtSession session;
+    private final ReadWriteLock lock = new ReentrantReadWriteLock();
+    private boolean closed; // guarded by lock
+
+    OnnxExecutable(Graph graph, OrtEnvironment environment, OrtSession session) {
+        this.graph = graph;
+        this.environment = environment;
+        this.session = session;
+    }
+
+    @Override
+    public float[] run(float[] input, int... shape) {
+        lock.readLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("executable for graph " + graph.name() + " is closed");
+            }
+            int[] outShape = graph.outputShape(shape); // checks the shape
+            if (input.length != count(shape)) {
+                throw new IllegalArgumentException("input of graph " + graph.name() + " has " + input.length
+                        + " values, shape " + Arrays.toString(shape) + " needs " + count(shape));
+            }
+            long outCount = count(outShape);
+            if (outCount > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("output of graph " + graph.name() + " for input "
+                        + Arrays.toString(shape) + " would have " + outCount + " values, too many for one array");
+            }
+            if (outCount == 0) {
+                return new float[0]; // e.g. N = 0 rows: nothing to compute, and ORT need not see it
+            }
+            return runSession(input, shape, (int) outCount);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private float[] runSession(float[] input, int[] shape, int outCount) {
+        long[] dims = graph.layout() == Graph.Layout.IMAGE
+                ? new long[] {1, shape[0], shape[1], shape[2]}
+                : new long[] {shape[0], shape[1]};
+        try (OnnxTensor in = OnnxTensor.createTensor(environment, FloatBuffer.wrap(input), dims);
+                OrtSession.Result result = session.run(Map.of(OnnxModelBuilder.INPUT, in))) {
+            OnnxValue value = result.get(0);
+            if (!(value instanceof OnnxTensor out)) {
+                throw new IllegalStateException("ONNX Runtime returned " + value + " for graph " + graph.name());
+            }
+            FloatBuffer values = out.getFloatBuffer(); // a heap copy of the native output
+            if (values == null || values.remaining() != outCount) {
+                throw new IllegalStateException("ONNX Runtime returned " + Arrays.toString(out.getInfo().getShape())
+                        + " for graph " + graph.name() + ", expected " + outCount + " values");
+            }
+            if (values.hasArray() && values.arrayOffset() == 0 && values.position() == 0
+                    && values.array().length == outCount) {
+                return values.array();
+            }
+            float[] copy = new float[outCount];
+            values.get(copy);
+            return copy;
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime failed to run graph " + graph.name() + " on "
+                    + Arrays.toString(shape) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static long count(int[] shape) {
+        long n = 1;
+        for (int d : shape) {
+            n *= d;
+        }
+        return n;
+    }
+
+    @Override
+    public void close() {
+        lock.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            session.close();
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime failed to close the session of graph " + graph.name(), e);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+}
