@@ -114,30 +114,38 @@ public final class Backends {
      *     message listing what is available and how to add one
      */
     public static Backend select(String requested) {
-        String name = firstNonBlank(requested, System.getProperty(PROPERTY), System.getenv(ENVIRONMENT));
-        Discovery discovery = discover();
-        BackendProvider chosen;
-        if (name != null) {
-            String wanted = name.trim().toLowerCase(Locale.ROOT);
-            chosen = discovery.available().stream().filter(p -> p.name().equalsIgnoreCase(wanted)).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("diif backend '" + wanted + "' is not available ("
-                            + discovery.describe() + "). " + HOW_TO_ADD));
-        } else {
-            if (discovery.available().isEmpty()) {
-                throw new IllegalStateException("No diif backend found on the class path (" + discovery.describe()
-                        + "). " + HOW_TO_ADD);
-            }
-            chosen = discovery.available().get(0);
-            if (discovery.available().size() > 1) {
-                LOG.debug("Several diif backends found ({}); using {} (highest priority). Choose with -D{}=NAME",
-                        discovery.availableNames(), chosen.name(), PROPERTY);
-            }
-        }
+        BackendProvider chosen = resolve(requested);
         return CREATED.computeIfAbsent(chosen.name().toLowerCase(Locale.ROOT), n -> {
             Backend b = chosen.create();
             LOG.info("diif backend: {}", b.description());
             return b;
         });
+    }
+
+    /**
+     * The provider {@link #select} would use, without creating its backend (no native code loaded).
+     *
+     * @throws IllegalStateException as {@link #select}
+     */
+    public static BackendProvider resolve(String requested) {
+        String name = firstNonBlank(requested, System.getProperty(PROPERTY), System.getenv(ENVIRONMENT));
+        Discovery discovery = discover();
+        if (name != null) {
+            String wanted = name.trim().toLowerCase(Locale.ROOT);
+            return discovery.available().stream().filter(p -> p.name().equalsIgnoreCase(wanted)).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("diif backend '" + wanted + "' is not available ("
+                            + discovery.describe() + "). " + HOW_TO_ADD));
+        }
+        if (discovery.available().isEmpty()) {
+            throw new IllegalStateException("No diif backend found on the class path (" + discovery.describe()
+                    + "). " + HOW_TO_ADD);
+        }
+        BackendProvider chosen = discovery.available().get(0);
+        if (discovery.available().size() > 1) {
+            LOG.debug("Several diif backends found ({}); using {} (highest priority). Choose with -D{}=NAME",
+                    discovery.availableNames(), chosen.name(), PROPERTY);
+        }
+        return chosen;
     }
 
     private static String firstNonBlank(String... values) {

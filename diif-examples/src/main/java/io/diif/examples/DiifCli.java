@@ -1,0 +1,429 @@
+package io.diif.examples;
+
+import io.diif.Diif;
+import io.diif.DiifModel;
+import io.diif.FloatImage;
+import io.diif.ImageRepresentation;
+import io.diif.image.ImageFiles;
+import io.diif.image.Npy;
+import io.diif.model.ModelConfig;
+import io.diif.model.ModelFile;
+import io.diif.model.ModelFormatException;
+import io.diif.spi.BackendProvider;
+import io.diif.spi.Backends;
+import java.awt.image.BufferedImage;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javax.imageio.ImageIO;
+
+/**
+ * The {@code diif} command line: upscale, sample, info. Every failure is one line on stderr and a
+ * non-zero exit code; {@code --verbose} adds the stack trace and backend logging.
+ */
+public final class DiifCli {
+    static final int EXIT_OK = 0;
+    static final int EXIT_FAILURE = 1;
+    static final int EXIT_USAGE = 2;
+
+    private static final String USAGE = String.join("\n",
+            "usage: diif <command> [options]",
+            "",
+            "  diif upscale IN OUT (--scale S | --scale SXxSY | --size WxH) [--model FILE] [--backend NAME]",
+            "      OUT .png/.jpg/.bmp: 8-bit image; .npy: float32 (3, H, W), values y*0.5+0.5 clamped to [0,1]",
+            "  diif sample IN --model FILE --size WxH x,y [x,y ...]",
+            "      prints RGB in [0,1] at continuous points of the WxH output grid (pixel centres at k+0.5)",
+            "  diif info [--model FILE] [--backend NAME]",
+            "      architecture, parameter count, tensors, backends and which one would run the model",
+            "",
+            "options: --model FILE (default: the bundled default model, when present)",
+            "         --backend NAME (pytorch, onnx, tensorflow, java; default: -Ddiif.backend, $DIIF_BACKEND, best)",
+            "         --max-pixels N (output pixel limit), --quiet (no progress), --verbose (stack traces, logs)");
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    DiifCli(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(String[] args) {
+        boolean verbose = Arrays.asList(args).contains("--verbose");
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
+        System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+        System.exit(new DiifCli(System.out, System.err).run(args));
+    }
+
+    /** Runs one command; returns the exit code. */
+    int run(String[] args) {
+        Arguments a;
+        try {
+            a = Arguments.parse(args);
+        } catch (UsageException e) {
+            err.println("diif: " + e.getMessage());
+            err.println(USAGE);
+            return EXIT_USAGE;
+        }
+        if (a.command == null || a.flag("--help") || a.command.equals("help")) {
+            (a.command == null ? err : out).println(USAGE);
+            return a.command == null ? EXIT_USAGE : EXIT_OK;
+        }
+        try {
+            switch (a.command) {
+                case "upscale" -> upscale(a);
+                case "sample" -> sample(a);
+                case "info" -> info(a);
+                default -> throw new UsageException("unknown command '" + a.command + "'");
+            }
+            return EXIT_OK;
+        } catch (UsageException e) {
+            err.println("diif: " + e.getMessage());
+            err.println("run 'diif --help' for usage");
+            return EXIT_USAGE;
+        } catch (Exception | LinkageError e) {
+            err.println("diif: error: " + oneLine(e));
+            if (a.flag("--verbose")) {
+                e.printStackTrace(err);
+            }
+            return EXIT_FAILURE;
+        }
+    }
+
+    private static String oneLine(Throwable e) {
+        String m = e.getMessage();
+        if (e instanceof UncheckedIOException && e.getCause() != null) {
+            m = e.getCause().getMessage();
+        }
+        if (m == null || m.isBlank()) {
+            m = e.getClass().getSimpleName();
+        } else if (!(e instanceof IllegalArgumentException || e instanceof IllegalStateException
+                || e instanceof IOException || e instanceof ModelFormatException || e instanceof UncheckedIOException)) {
+            m = e.getClass().getSimpleName() + ": " + m;
+        }
+        return m.replace('\n', ' ');
+    }
+
+    private DiifModel openModel(Arguments a) {
+        DiifModel.Builder b = DiifModel.builder().backend(a.option("--backend"));
+        String model = a.option("--model");
+        if (model != null) {
+            b.model(Path.of(model));
+        } else {
+            b.modelResource(Diif.DEFAULT_MODEL_RESOURCE);
+            if (DiifCli.class.getClassLoader().getResource(Diif.DEFAULT_MODEL_RESOURCE) == null) {
+                throw new UsageException("no --model given and no default model is bundled; pass --model FILE");
+            }
+        }
+        String max = a.option("--max-pixels");
+        if (max != null) {
+            b.maxOutputPixels(parseLong("--max-pixels", max));
+        }
+        return b.build();
+    }
+
+    private void upscale(Arguments a) throws IOException {
+        a.expectPositionals(2, "upscale IN OUT");
+        Path in = Path.of(a.positionals.get(0));
+        Path outPath = Path.of(a.positionals.get(1));
+        String ext = extension(outPath);
+        if (!List.of("png", "jpg", "jpeg", "bmp", "npy").contains(ext)) {
+            throw new UsageException("OUT must end in .png, .jpg, .jpeg, .bmp or .npy, was " + outPath);
+        }
+        String scale = a.option("--scale");
+        String size = a.option("--size");
+        if ((scale == null) == (size == null)) {
+            throw new UsageException("give exactly one of --scale S and --size WxH");
+        }
+        try (DiifModel model = openModel(a)) {
+            BufferedImage image = ImageFiles.read(in, DiifModel.DEFAULT_MAX_INPUT_PIXELS);
+            int w;
+            int h;
+            if (size != null) {
+                int[] wh = parsePair("--size", size, 'x');
+                w = wh[0];
+                h = wh[1];
+            } else {
+                double[] s = parseScale(scale);
+                w = scaled(s[0], image.getWidth());
+                h = scaled(s[1], image.getHeight());
+            }
+            long started = System.nanoTime();
+            FloatImage result;
+            try (ImageRepresentation rep = model.encode(image)) {
+                Progress progress = new Progress(err, (long) w * h, a.flag("--quiet"));
+                result = rep.renderRaw(w, h, null, progress);
+                progress.finish();
+            }
+            Path parent = outPath.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            if (ext.equals("npy")) {
+                try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(outPath))) {
+                    Npy.writeFloat32(os, result.toRgb01Array(), 3, h, w);
+                }
+            } else {
+                BufferedImage img = result.toBufferedImage();
+                if (!ext.equals("png") && img.getColorModel().hasAlpha()) {
+                    BufferedImage rgb = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+                    rgb.getGraphics().drawImage(img, 0, 0, null);
+                    img = rgb;
+                }
+                if (!ImageIO.write(img, ext.equals("jpeg") ? "jpg" : ext, outPath.toFile())) {
+                    throw new IOException("no ImageIO writer for " + ext);
+                }
+            }
+            if (!a.flag("--quiet")) {
+                err.printf(Locale.ROOT, "diif: %dx%d -> %dx%d with %s on %s in %.2f s -> %s%n", image.getWidth(),
+                        image.getHeight(), w, h, model.config().name(), model.backendName(),
+                        (System.nanoTime() - started) / 1e9, outPath);
+            }
+        }
+    }
+
+    private void sample(Arguments a) throws IOException {
+        if (a.positionals.size() < 2) {
+            throw new UsageException("sample needs IN and at least one x,y point");
+        }
+        String size = a.option("--size");
+        if (size == null) {
+            throw new UsageException("sample needs --size WxH (the output grid the points refer to)");
+        }
+        int[] wh = parsePair("--size", size, 'x');
+        double[] xy = new double[2 * (a.positionals.size() - 1)];
+        for (int p = 1; p < a.positionals.size(); p++) {
+            String[] parts = a.positionals.get(p).split(",");
+            if (parts.length != 2) {
+                throw new UsageException("point '" + a.positionals.get(p) + "' must be x,y");
+            }
+            xy[2 * (p - 1)] = parseDouble("x", parts[0]);
+            xy[2 * (p - 1) + 1] = parseDouble("y", parts[1]);
+        }
+        try (DiifModel model = openModel(a);
+                ImageRepresentation rep = model.encode(
+                        ImageFiles.read(Path.of(a.positionals.get(0)), DiifModel.DEFAULT_MAX_INPUT_PIXELS))) {
+            float[] raw = rep.sampleRaw(wh[0], wh[1], xy);
+            float mean = model.config().mean();
+            float std = model.config().std();
+            for (int p = 0; p < xy.length / 2; p++) {
+                out.printf(Locale.ROOT, "%s,%s: %.6f %.6f %.6f%n", fmt(xy[2 * p]), fmt(xy[2 * p + 1]),
+                        clamp01(raw[3 * p] * std + mean), clamp01(raw[3 * p + 1] * std + mean),
+                        clamp01(raw[3 * p + 2] * std + mean));
+            }
+        }
+    }
+
+    private void info(Arguments a) throws IOException {
+        Backends.Discovery d = Backends.discover();
+        String modelPath = a.option("--model");
+        ModelFile file = null;
+        if (modelPath != null) {
+            file = ModelFile.read(Path.of(modelPath));
+        } else if (DiifCli.class.getClassLoader().getResource(Diif.DEFAULT_MODEL_RESOURCE) != null) {
+            try (var in = DiifCli.class.getClassLoader().getResourceAsStream(Diif.DEFAULT_MODEL_RESOURCE)) {
+                file = ModelFile.read(in, "classpath:" + Diif.DEFAULT_MODEL_RESOURCE);
+            }
+        }
+        if (file != null) {
+            ModelFile f = file;
+            ModelConfig c = file.config();
+            out.println("model:        " + file.source());
+            out.println("name:         " + c.name());
+            out.println("architecture: " + describe(c));
+            out.printf(Locale.ROOT, "parameters:   %,d%n", file.parameterCount());
+            out.println("tensors:");
+            f.parameters().forEach((name, p) -> out.printf(Locale.ROOT, "  %-34s %-18s %s%n", name,
+                    Arrays.toString(p.shape()), f.storedDtypes().get(name)));
+            for (Map.Entry<String, String> m : file.metadata().entrySet()) {
+                if (!m.getKey().equals(ModelConfig.METADATA_KEY)) {
+                    out.println("metadata " + m.getKey() + ": " + m.getValue());
+                }
+            }
+        } else {
+            out.println("model:        none given and no default model bundled (use --model FILE)");
+        }
+        out.println("backends:     " + (d.available().isEmpty() ? "none" : String.join(", ",
+                d.available().stream().map(p -> p.name() + " (priority " + p.priority() + ")").toList())));
+        d.unavailable().forEach((n, why) -> out.println("unavailable:  " + n + ": " + why));
+        d.broken().forEach(b -> out.println("failed:       " + b));
+        BackendProvider chosen = Backends.resolve(a.option("--backend"));
+        out.println("would run on: " + chosen.name());
+    }
+
+    static String describe(ModelConfig c) {
+        StringBuilder sb = new StringBuilder();
+        if (c.encoder() instanceof ModelConfig.EdsrBaseline e) {
+            sb.append("EDSR-baseline encoder (").append(e.nResblocks()).append(" resblocks, ").append(e.nFeats())
+                    .append(" features)");
+        } else {
+            sb.append(c.encoder().type()).append(" encoder (").append(c.encoder().features()).append(" features)");
+        }
+        sb.append(" + ");
+        if (c.decoder() instanceof ModelConfig.Diif d) {
+            sb.append("DIIF decoder (coarse ").append(d.coarseHidden()).append(", fine ").append(d.fineHidden())
+                    .append(", ").append(d.slicing().name().toLowerCase(Locale.ROOT)).append(" slicing, ")
+                    .append(d.ensembleBlock()).append("x").append(d.ensembleBlock()).append(" ensemble blocks, ")
+                    .append(Double.isNaN(d.maxScale()) ? "no cell clamp" : "cell clamp past x" + d.maxScale())
+                    .append(")");
+        } else if (c.decoder() instanceof ModelConfig.Liif l) {
+            sb.append("LIIF decoder (hidden ").append(l.hidden()).append(")");
+        } else {
+            sb.append(c.decoder().type()).append(" decoder");
+        }
+        return sb.toString();
+    }
+
+    private static float clamp01(float v) {
+        return Math.max(0f, Math.min(1f, v));
+    }
+
+    private static String fmt(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf((long) v) : String.valueOf(v);
+    }
+
+    private static String extension(Path p) {
+        String n = p.getFileName().toString();
+        int dot = n.lastIndexOf('.');
+        return dot < 0 ? "" : n.substring(dot + 1).toLowerCase(Locale.ROOT);
+    }
+
+    static int scaled(double s, int size) {
+        double v = Math.rint(s * size);
+        if (v < 1 || v > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("scale " + s + " turns " + size + " pixels into " + v);
+        }
+        return (int) v;
+    }
+
+    static double[] parseScale(String s) {
+        int x = s.toLowerCase(Locale.ROOT).indexOf('x');
+        if (x > 0) {
+            return new double[] {parseScaleValue(s.substring(0, x)), parseScaleValue(s.substring(x + 1))};
+        }
+        double v = parseScaleValue(s);
+        return new double[] {v, v};
+    }
+
+    private static double parseScaleValue(String s) {
+        double v = parseDouble("--scale", s);
+        if (!Double.isFinite(v) || v <= 0) {
+            throw new UsageException("--scale must be finite and > 0, was " + s);
+        }
+        return v;
+    }
+
+    static int[] parsePair(String option, String s, char sep) {
+        int i = s.toLowerCase(Locale.ROOT).indexOf(sep);
+        if (i <= 0) {
+            throw new UsageException(option + " must look like W" + sep + "H, was '" + s + "'");
+        }
+        int w = (int) parseLong(option, s.substring(0, i));
+        int h = (int) parseLong(option, s.substring(i + 1));
+        if (w <= 0 || h <= 0) {
+            throw new UsageException(option + " needs sizes > 0, was '" + s + "'");
+        }
+        return new int[] {w, h};
+    }
+
+    static long parseLong(String option, String s) {
+        try {
+            long v = Long.parseLong(s.trim());
+            if (v > Integer.MAX_VALUE && !option.equals("--max-pixels")) {
+                throw new UsageException(option + " value " + s + " is too large");
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new UsageException(option + " needs an integer, was '" + s + "'");
+        }
+    }
+
+    static double parseDouble(String option, String s) {
+        try {
+            return Double.parseDouble(s.trim());
+        } catch (NumberFormatException e) {
+            throw new UsageException(option + " needs a number, was '" + s + "'");
+        }
+    }
+
+    /** A mistake in how the command was called (exit code 2). */
+    static final class UsageException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    /** Parsed command line: command, positionals, --options with values and --flags. */
+    static final class Arguments {
+        private static final List<String> WITH_VALUE = List.of("--scale", "--size", "--model", "--backend",
+                "--max-pixels");
+        private static final List<String> FLAGS = List.of("--verbose", "--quiet", "--help");
+        String command;
+        final List<String> positionals = new ArrayList<>();
+        final java.util.Map<String, String> options = new java.util.HashMap<>();
+        final java.util.Set<String> flags = new java.util.HashSet<>();
+
+        static Arguments parse(String[] args) {
+            Arguments a = new Arguments();
+            for (int i = 0; i < args.length; i++) {
+                String arg = args[i];
+                if (arg.startsWith("--")) {
+                    String name = arg;
+                    String value = null;
+                    int eq = arg.indexOf('=');
+                    if (eq > 0) {
+                        name = arg.substring(0, eq);
+                        value = arg.substring(eq + 1);
+                    }
+                    if (FLAGS.contains(name)) {
+                        a.flags.add(name);
+                    } else if (WITH_VALUE.contains(name)) {
+                        if (value == null) {
+                            if (i + 1 >= args.length) {
+                                throw new UsageException(name + " needs a value");
+                            }
+                            value = args[++i];
+                        }
+                        if (a.options.put(name, value) != null) {
+                            throw new UsageException(name + " given twice");
+                        }
+                    } else {
+                        throw new UsageException("unknown option " + name);
+                    }
+                } else if (arg.equals("-h")) {
+                    a.flags.add("--help");
+                } else if (a.command == null) {
+                    a.command = arg;
+                } else {
+                    a.positionals.add(arg);
+                }
+            }
+            return a;
+        }
+
+        String option(String name) {
+            return options.get(name);
+        }
+
+        boolean flag(String name) {
+            return flags.contains(name);
+        }
+
+        void expectPositionals(int n, String what) {
+            if (positionals.size() != n) {
+                throw new UsageException(what + ": expected " + n + " arguments, got " + positionals.size());
+            }
+        }
+    }
+}
