@@ -1,0 +1,88 @@
+package io.diif.backend.tensorflow;
+
+import io.diif.graph.Graph;
+import io.diif.spi.Backend;
+import io.diif.spi.Executable;
+import java.util.Objects;
+import org.tensorflow.TensorFlow;
+import org.tensorflow.proto.ConfigProto;
+
+/**
+ * Runs graphs with TensorFlow (TensorFlow Java 1.x, CPU). Each compiled graph is its own TensorFlow
+ * graph and session; weights are graph constants.
+ *
+ * <p>Threads: intra-op parallelism defaults to the available processors, inter-op to at most two
+ * (the graphs are chains, there is little to run side by side). Override with the system properties
+ * {@value #INTRA_OP_PROPERTY} and {@value #INTER_OP_PROPERTY}.
+ */
+public final class TensorFlowBackend implements Backend {
+    /** System property: intra-op threads of each session (default: available processors). */
+    public static final String INTRA_OP_PROPERTY = "diif.tensorflow.intraOpThreads";
+    /** System property: inter-op threads of each session (default: min(2, available processors)). */
+    public static final String INTER_OP_PROPERTY = "diif.tensorflow.interOpThreads";
+
+    private final String tensorFlowVersion;
+    private final ConfigProto config;
+
+    TensorFlowBackend() {
+        try {
+            // Loads the natives (JavaCPP unpacks them from the class path on first use).
+            this.tensorFlowVersion = TensorFlow.version();
+        } catch (LinkageError | RuntimeException e) {
+            throw new IllegalStateException("TensorFlow natives failed to load: " + e, e);
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        int intra = threads(INTRA_OP_PROPERTY, cores);
+        int inter = threads(INTER_OP_PROPERTY, Math.min(2, cores));
+        this.config = ConfigProto.newBuilder()
+                .setIntraOpParallelismThreads(intra)
+                .setInterOpParallelismThreads(inter)
+                .setAllowSoftPlacement(true)
+                .build();
+    }
+
+    @Override
+    public String name() {
+        return TensorFlowBackendProvider.NAME;
+    }
+
+    @Override
+    public String description() {
+        return "tensorflow (TensorFlow " + tensorFlowVersion + " via TensorFlow Java, CPU "
+                + TensorFlowBackendProvider.PLATFORM + ", " + config.getIntraOpParallelismThreads()
+                + " intra-op / " + config.getInterOpParallelismThreads() + " inter-op threads)";
+    }
+
+    /** The version of the TensorFlow runtime, e.g. {@code 2.16.2}. */
+    public String tensorFlowVersion() {
+        return tensorFlowVersion;
+    }
+
+    @Override
+    public Executable compile(Graph graph) {
+        Objects.requireNonNull(graph, "graph");
+        return new TensorFlowExecutable(graph, config);
+    }
+
+    @Override
+    public void close() {
+        // Nothing engine-wide to free: sessions and graphs belong to their executables, and the native
+        // runtime cannot be unloaded. Staying usable matters because Backends shares one instance per process.
+    }
+
+    private static int threads(String property, int fallback) {
+        String v = System.getProperty(property);
+        if (v == null || v.isBlank()) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // fall through
+        }
+        throw new IllegalArgumentException("-D" + property + " must be a positive integer, was '" + v + "'");
+    }
+}

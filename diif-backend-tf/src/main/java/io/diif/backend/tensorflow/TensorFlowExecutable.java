@@ -1,0 +1,251 @@
+package io.diif.backend.tensorflow;
+
+import io.diif.graph.Graph;
+import io.diif.graph.Node;
+import io.diif.graph.Parameter;
+import io.diif.spi.Executable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.nn.Conv2d;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * One {@link Graph} compiled into a TensorFlow graph and session.
+ *
+ * <p>Internally everything runs NHWC (TensorFlow's CPU convolutions are much slower in NCHW): the
+ * {@code [C,H,W]} input is fed as {@code [1,C,H,W]} and transposed in the graph, convolution weights are
+ * stored HWIO, and the output is transposed back. Dense weights are stored {@code [in,out]}.
+ *
+ * <p>Thread-safe: {@code TF_SessionRun} may be called concurrently; a read-write lock only orders
+ * runs against {@link #close()}.
+ */
+final class TensorFlowExecutable implements Executable {
+    private static final int[] NCHW_TO_NHWC = {0, 2, 3, 1};
+    private static final int[] NHWC_TO_NCHW = {0, 3, 1, 2};
+    private static final List<Long> UNIT_STRIDES = List.of(1L, 1L, 1L, 1L);
+
+    private final Graph graph;
+    private final boolean image;
+    private final org.tensorflow.Graph tfGraph;
+    private final Session session;
+    private final Placeholder<TFloat32> input;
+    private final Operand<TFloat32> output;
+    private final ReadWriteLock lock = new ReentrantReadWriteLock();
+    private boolean closed;
+
+    TensorFlowExecutable(Graph graph, ConfigProto config) {
+        this.graph = graph;
+        this.image = graph.layout() == Graph.Layout.IMAGE;
+        this.tfGraph = new org.tensorflow.Graph();
+        Placeholder<TFloat32> in;
+        Operand<TFloat32> out;
+        Session s;
+        try {
+            Ops tf = Ops.create(tfGraph);
+            int channels = graph.input().channels();
+            if (image) {
+                in = tf.withName("input").placeholder(TFloat32.class,
+                        Placeholder.shape(Shape.of(1, channels, Shape.UNKNOWN_SIZE, Shape.UNKNOWN_SIZE)));
+            } else {
+                in = tf.withName("input").placeholder(TFloat32.class,
+                        Placeholder.shape(Shape.of(Shape.UNKNOWN_SIZE, channels)));
+            }
+            out = build(tf, in);
+            s = new Session(tfGraph, config);
+        } catch (RuntimeException | Error e) {
+            tfGraph.close();
+            throw e;
+        }
+        this.input = in;
+        this.output = out;
+        this.session = s;
+    }
+
+    private Operand<TFloat32> build(Ops tf, Placeholder<TFloat32> in) {
+        List<Node> nodes = graph.nodes();
+        List<Operand<TFloat32>> values = new ArrayList<>(nodes.size());
+        int concatAxis = image ? 3 : 1;
+        for (Node node : nodes) {
+            Operand<TFloat32> y;
+            if (node instanceof Node.Input) {
+                y = image ? tf.linalg.transpose(in, tf.constant(NCHW_TO_NHWC)) : in;
+            } else if (node instanceof Node.Conv2d c) {
+                y = conv2d(tf, values.get(c.input().id()), c);
+            } else if (node instanceof Node.Linear l) {
+                Parameter w = l.weight();
+                int outC = w.dim(0);
+                int inC = w.dim(1);
+                Operand<TFloat32> wT = tf.constant(Shape.of(inC, outC),
+                        DataBuffers.of(transpose(w.values(), outC, inC), true, false));
+                y = tf.linalg.matMul(values.get(l.input().id()), wT);
+                if (l.bias() != null) {
+                    y = tf.nn.biasAdd(y, vector(tf, l.bias()));
+                }
+            } else if (node instanceof Node.Relu r) {
+                y = tf.nn.relu(values.get(r.input().id()));
+            } else if (node instanceof Node.Scale s) {
+                y = tf.math.mul(values.get(s.input().id()), tf.constant(s.factor()));
+            } else if (node instanceof Node.Add a) {
+                y = tf.math.add(values.get(a.left().id()), values.get(a.right().id()));
+            } else if (node instanceof Node.Concat c) {
+                if (c.inputs().size() == 1) {
+                    y = values.get(c.inputs().get(0).id()); // ConcatV2 needs at least two inputs
+                } else {
+                    List<Operand<TFloat32>> parts = new ArrayList<>(c.inputs().size());
+                    for (Node part : c.inputs()) {
+                        parts.add(values.get(part.id()));
+                    }
+                    y = tf.concat(parts, tf.constant(concatAxis));
+                }
+            } else {
+                throw new IllegalArgumentException("graph " + graph.name() + ": unsupported node " + node);
+            }
+            values.add(y);
+        }
+        Operand<TFloat32> result = values.get(graph.output().id());
+        if (image) {
+            result = tf.linalg.transpose(result, tf.constant(NHWC_TO_NCHW));
+        }
+        // Identity: never fetch the fed placeholder itself (a graph may be the identity).
+        return tf.withName("output").identity(result);
+    }
+
+    /**
+     * Stride-1 cross-correlation with zero padding. Symmetric "same" padding of an odd kernel uses
+     * TensorFlow's SAME (the fastest, fusable path), no padding VALID, anything else EXPLICIT padding.
+     */
+    private static Operand<TFloat32> conv2d(Ops tf, Operand<TFloat32> x, Node.Conv2d c) {
+        Parameter w = c.weight();
+        int outC = w.dim(0);
+        int inC = w.dim(1);
+        int kh = c.kernelH();
+        int kw = c.kernelW();
+        Operand<TFloat32> filter = tf.constant(Shape.of(kh, kw, inC, outC),
+                DataBuffers.of(oihwToHwio(w.values(), outC, inC, kh, kw), true, false));
+        int ph = c.padH();
+        int pw = c.padW();
+        Operand<TFloat32> y;
+        if (ph == 0 && pw == 0) {
+            y = tf.nn.conv2d(x, filter, UNIT_STRIDES, "VALID");
+        } else if (kh % 2 == 1 && kw % 2 == 1 && ph == kh / 2 && pw == kw / 2) {
+            y = tf.nn.conv2d(x, filter, UNIT_STRIDES, "SAME");
+        } else {
+            y = tf.nn.conv2d(x, filter, UNIT_STRIDES, "EXPLICIT",
+                    Conv2d.explicitPaddings(List.of(0L, 0L, (long) ph, (long) ph, (long) pw, (long) pw, 0L, 0L)));
+        }
+        if (c.bias() != null) {
+            y = tf.nn.biasAdd(y, vector(tf, c.bias()));
+        }
+        return y;
+    }
+
+    private static Operand<TFloat32> vector(Ops tf, Parameter p) {
+        return tf.constant(Shape.of(p.values().length), DataBuffers.of(p.values(), true, false));
+    }
+
+    @Override
+    public float[] run(float[] input, int... shape) {
+        lock.readLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("executable for graph " + graph.name() + " is closed");
+            }
+            graph.checkInputShape(shape);
+            long expected = 1;
+            for (int d : shape) {
+                expected *= d;
+            }
+            if (input == null || input.length != expected) {
+                throw new IllegalArgumentException("input of graph " + graph.name() + " has "
+                        + (input == null ? "no" : String.valueOf(input.length)) + " values, shape "
+                        + Arrays.toString(shape) + " needs " + expected);
+            }
+            int[] outShape = graph.outputShape(shape);
+            long count = 1;
+            for (int d : outShape) {
+                count *= d;
+            }
+            if (count > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("graph " + graph.name() + ": output of shape "
+                        + Arrays.toString(outShape) + " does not fit in a Java array");
+            }
+            if (count == 0) {
+                return new float[0]; // e.g. zero rows: nothing to compute, TensorFlow is not called
+            }
+            Shape feedShape = image ? Shape.of(1, shape[0], shape[1], shape[2]) : Shape.of(shape[0], shape[1]);
+            try (TFloat32 x = TFloat32.tensorOf(feedShape, DataBuffers.of(input, true, false));
+                 Result result = session.runner().feed(this.input, x).fetch(output).run()) {
+                TFloat32 y = (TFloat32) result.get(0);
+                if (y.shape().size() != count) {
+                    throw new IllegalStateException("graph " + graph.name() + ": TensorFlow returned shape "
+                            + y.shape() + ", expected " + Arrays.toString(outShape));
+                }
+                float[] values = new float[(int) count];
+                y.copyTo(DataBuffers.of(values, false, false));
+                return values;
+            }
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        lock.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                session.close();
+            } finally {
+                tfGraph.close();
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TensorFlowExecutable[" + graph + (closed ? ", closed" : "") + "]";
+    }
+
+    /** {@code [out, in, kh, kw]} (PyTorch) to {@code [kh, kw, in, out]} (TensorFlow HWIO). */
+    static float[] oihwToHwio(float[] w, int out, int in, int kh, int kw) {
+        float[] t = new float[w.length];
+        for (int o = 0; o < out; o++) {
+            for (int i = 0; i < in; i++) {
+                for (int y = 0; y < kh; y++) {
+                    for (int x = 0; x < kw; x++) {
+                        t[((y * kw + x) * in + i) * out + o] = w[((o * in + i) * kh + y) * kw + x];
+                    }
+                }
+            }
+        }
+        return t;
+    }
+
+    /** {@code [out, in]} to {@code [in, out]}. */
+    static float[] transpose(float[] w, int out, int in) {
+        float[] t = new float[w.length];
+        for (int o = 0; o < out; o++) {
+            for (int k = 0; k < in; k++) {
+                t[k * out + o] = w[o * in + k];
+            }
+        }
+        return t;
+    }
+}
