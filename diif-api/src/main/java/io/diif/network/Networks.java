@@ -15,6 +15,31 @@ public final class Networks {
     private Networks() {
     }
 
+    /**
+     * Every graph a model runs, by graph name, encoder first: what a backend compiles and what an
+     * exporter writes out.
+     */
+    public static java.util.Map<String, Graph> all(ModelFile model) {
+        java.util.Map<String, Graph> graphs = new java.util.LinkedHashMap<>();
+        java.util.List<Graph> list = new java.util.ArrayList<>();
+        list.add(encoder(model));
+        if (model.config().decoder() instanceof ModelConfig.Diif) {
+            list.add(diifCornerProjection(model));
+            list.add(diifCoarseTail(model, false));
+            list.add(diifCoarseTail(model, true));
+            list.add(diifFine(model, true));
+            list.add(diifFine(model, false));
+        } else if (model.config().decoder() instanceof ModelConfig.Liif) {
+            list.add(liifMlp(model));
+        } else {
+            throw new IllegalArgumentException("no graph list for decoder " + model.config().decoder().type());
+        }
+        for (Graph g : list) {
+            graphs.put(g.name(), g);
+        }
+        return graphs;
+    }
+
     /** EDSR-baseline without upsampling (algorithm §0): image [3,H,W] → features [F,H,W]. */
     public static Graph encoder(ModelFile model) {
         if (!(model.config().encoder() instanceof ModelConfig.EdsrBaseline e)) {
