@@ -8,6 +8,7 @@ import io.diif.image.ImageCodec;
 import io.diif.image.Planes;
 import io.diif.model.ModelConfig;
 import io.diif.model.ModelFile;
+import io.diif.network.BandedEncoder;
 import io.diif.network.FeatureMap;
 import io.diif.network.Networks;
 import io.diif.spi.Backend;
@@ -42,12 +43,15 @@ public final class DiifModel implements AutoCloseable {
     public static final long DEFAULT_MAX_OUTPUT_PIXELS = 1L << 28;
     /** Default bound on input pixels to encode: 8192 × 8192. */
     public static final long DEFAULT_MAX_INPUT_PIXELS = 1L << 26;
+    /** Default image pixels the encoder processes at once; larger images are encoded in bands. */
+    public static final long DEFAULT_ENCODER_BAND_PIXELS = 1L << 20;
     /** Default working-set bound of the decoders, in rows of activations. */
     public static final int DEFAULT_TILE_ROWS = 1 << 16;
 
     private final ModelFile model;
     private final Backend backend;
     private final Executable encoder;
+    private final BandedEncoder bandedEncoder;
     private final Decoder decoder;
     private final long maxOutputPixels;
     private final long maxInputPixels;
@@ -60,6 +64,7 @@ public final class DiifModel implements AutoCloseable {
         this.maxInputPixels = b.maxInputPixels;
         Graph encoderGraph = Networks.encoder(model);
         this.encoder = backend.compile(encoderGraph);
+        this.bandedEncoder = new BandedEncoder(encoderGraph, encoder, b.encoderBandPixels);
         try {
             this.decoder = model.config().decoder() instanceof ModelConfig.Diif
                     ? new DiifDecoder(model, backend, b.tileRows)
@@ -146,7 +151,7 @@ public final class DiifModel implements AutoCloseable {
         }
         float[] feat;
         try {
-            feat = encoder.run(x, 3, planes.height(), planes.width());
+            feat = bandedEncoder.encode(x, planes.height(), planes.width());
         } catch (IllegalStateException | IllegalArgumentException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -237,6 +242,7 @@ public final class DiifModel implements AutoCloseable {
         private long maxOutputPixels = DEFAULT_MAX_OUTPUT_PIXELS;
         private long maxInputPixels = DEFAULT_MAX_INPUT_PIXELS;
         private int tileRows = DEFAULT_TILE_ROWS;
+        private long encoderBandPixels = DEFAULT_ENCODER_BAND_PIXELS;
 
         private Builder() {
         }
@@ -296,6 +302,18 @@ public final class DiifModel implements AutoCloseable {
                 throw new IllegalArgumentException("tileRows must be >= 64, was " + rows);
             }
             this.tileRows = rows;
+            return this;
+        }
+
+        /**
+         * Image pixels the encoder processes at once; larger images are encoded in overlapping bands with
+         * identical results. Bounds encoder memory.
+         */
+        public Builder encoderBandPixels(long pixels) {
+            if (pixels < 1024) {
+                throw new IllegalArgumentException("encoderBandPixels must be >= 1024, was " + pixels);
+            }
+            this.encoderBandPixels = pixels;
             return this;
         }
 

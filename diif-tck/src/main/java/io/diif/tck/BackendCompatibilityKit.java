@@ -175,6 +175,27 @@ public abstract class BackendCompatibilityKit {
         }
 
         @Test
+        @DisplayName("encoding a large image in overlapping bands equals encoding it whole, within 1e-6")
+        void bandedEncoderEqualsWhole() {
+            BufferedImage big = new BufferedImage(120, 96, BufferedImage.TYPE_INT_RGB);
+            java.awt.Graphics2D g = big.createGraphics();
+            g.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION,
+                    java.awt.RenderingHints.VALUE_INTERPOLATION_BICUBIC);
+            g.drawImage(Golden.input(), 0, 0, 120, 96, null);
+            g.dispose();
+            for (String m : List.of(DIIF_ROW, LIIF)) {
+                float[] whole;
+                try (ImageRepresentation rep = model(m).encode(big)) {
+                    whole = rep.renderRaw(150, 101).toRawArray();
+                }
+                try (DiifModel banded = modelBuilder(m).encoderBandPixels(1024).build();
+                        ImageRepresentation rep = banded.encode(big)) {
+                    assertClose(whole, rep.renderRaw(150, 101).toRawArray(), 1e-6f, m + " banded encoder");
+                }
+            }
+        }
+
+        @Test
         @DisplayName("a window of the output grid equals the same pixels of the whole render")
         void windowEqualsCrop() {
             for (String m : SMALL_MODELS) {
