@@ -1,0 +1,256 @@
+package io.diif.backend.pytorch;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.pytorch.jni.JniUtils;
+import io.diif.graph.Graph;
+import io.diif.graph.Node;
+import io.diif.graph.Parameter;
+import io.diif.spi.Executable;
+import java.nio.ByteOrder;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
+
+/**
+ * A graph bound to libtorch tensors. Weights live in one NDManager owned by this executable; each run
+ * evaluates the nodes in order with DJL operators inside a sub-manager that is closed before the run
+ * returns, and frees every intermediate tensor right after its last use.
+ *
+ * <p>Runs may overlap (they share only the read-only weights); {@link #close()} waits for runs in flight,
+ * so weights are never freed under a running call.
+ */
+final class PyTorchExecutable implements Executable {
+    private static final Shape STRIDE = new Shape(1, 1);
+    private static final Shape DILATION = new Shape(1, 1);
+
+    private final Graph graph;
+    private final boolean image;
+    private final NDManager manager;
+    private final Consumer<PyTorchExecutable> onClose;
+    /** Per node id: weight, bias (may be null) or scale factor tensors, owned by {@link #manager}. */
+    private final NDArray[] weights;
+    private final NDArray[] biases;
+    private final Shape[] padding;
+    /** Per node id: the id of the last node that reads it (the output is never freed early). */
+    private final int[] lastUse;
+
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private volatile boolean closed;
+
+    PyTorchExecutable(Graph graph, NDManager manager, Consumer<PyTorchExecutable> onClose) {
+        this.graph = graph;
+        this.image = graph.layout() == Graph.Layout.IMAGE;
+        this.manager = manager;
+        this.onClose = onClose;
+        int n = graph.nodes().size();
+        this.weights = new NDArray[n];
+        this.biases = new NDArray[n];
+        this.padding = new Shape[n];
+        this.lastUse = new int[n];
+        try {
+            for (Node node : graph.nodes()) {
+                int id = node.id();
+                if (node instanceof Node.Conv2d c) {
+                    weights[id] = constant(c.weight());
+                    biases[id] = c.bias() == null ? null : constant(c.bias());
+                    padding[id] = new Shape(c.padH(), c.padW());
+                } else if (node instanceof Node.Linear l) {
+                    weights[id] = constant(l.weight());
+                    biases[id] = l.bias() == null ? null : constant(l.bias());
+                } else if (node instanceof Node.Scale s) {
+                    weights[id] = manager.create(s.factor());
+                }
+                for (Node in : inputsOf(node)) {
+                    lastUse[in.id()] = id;
+                }
+            }
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+        lastUse[graph.output().id()] = Integer.MAX_VALUE;
+    }
+
+    @Override
+    public float[] run(float[] input, int... shape) {
+        if (closed) {
+            throw closedException();
+        }
+        graph.checkInputShape(shape);
+        long count = 1;
+        for (int d : shape) {
+            count *= d;
+        }
+        if (input == null || input.length != count) {
+            throw new IllegalArgumentException("input of graph " + graph.name() + " has "
+                    + (input == null ? "no" : String.valueOf(input.length)) + " values, shape needs " + count);
+        }
+        long outCount = 1;
+        for (int d : graph.outputShape(shape)) {
+            outCount *= d;
+        }
+        if (outCount > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("output of graph " + graph.name() + " would have " + outCount
+                    + " values, more than a Java array holds");
+        }
+        ReentrantReadWriteLock.ReadLock read = lock.readLock();
+        read.lock();
+        try {
+            if (closed) {
+                throw closedException();
+            }
+            if (outCount == 0) {
+                return new float[0];
+            }
+            // Grad mode is per thread in libtorch; the weights never require grad, but make sure no
+            // autograd state is recorded, and leave the caller's thread as it was.
+            boolean grad = JniUtils.isGradMode();
+            if (grad) {
+                JniUtils.setGradMode(false);
+            }
+            try (NDManager scope = manager.newSubManager()) {
+                return evaluate(scope, input, shape);
+            } finally {
+                if (grad) {
+                    JniUtils.setGradMode(true);
+                }
+            }
+        } finally {
+            read.unlock();
+        }
+    }
+
+    private float[] evaluate(NDManager scope, float[] input, int[] shape) {
+        List<Node> nodes = graph.nodes();
+        NDArray[] values = new NDArray[nodes.size()];
+        values[0] = image
+                ? tensor(scope, input, new Shape(1, shape[0], shape[1], shape[2]))
+                : tensor(scope, input, new Shape(shape[0], shape[1]));
+        for (Node node : nodes) {
+            int id = node.id();
+            if (node instanceof Node.Input) {
+                continue;
+            } else if (node instanceof Node.Conv2d c) {
+                values[id] = conv2d(scope, values[c.input().id()], id);
+            } else if (node instanceof Node.Linear l) {
+                values[id] = Linear.linear(values[l.input().id()], weights[id], biases[id]).singletonOrThrow();
+            } else if (node instanceof Node.Relu r) {
+                values[id] = Activation.relu(values[r.input().id()]);
+            } else if (node instanceof Node.Scale s) {
+                values[id] = values[s.input().id()].mul(weights[id]);
+            } else if (node instanceof Node.Add a) {
+                values[id] = values[a.left().id()].add(values[a.right().id()]);
+            } else if (node instanceof Node.Concat c) {
+                NDList parts = new NDList(c.inputs().size());
+                for (Node in : c.inputs()) {
+                    parts.add(values[in.id()]);
+                }
+                values[id] = NDArrays.concat(parts, 1);
+            } else {
+                throw new IllegalStateException("graph " + graph.name() + ": unknown node " + node);
+            }
+            // Free what no later node reads, so peak memory stays near the widest cut of the graph.
+            for (Node in : inputsOf(node)) {
+                NDArray v = values[in.id()];
+                if (v != null && lastUse[in.id()] == id) {
+                    v.close();
+                    values[in.id()] = null;
+                }
+            }
+        }
+        NDArray out = values[graph.output().id()];
+        if (out.getDataType() != DataType.FLOAT32) {
+            throw new IllegalStateException("graph " + graph.name() + " produced " + out.getDataType());
+        }
+        return out.toFloatArray();
+    }
+
+    private NDArray conv2d(NDManager scope, NDArray x, int id) {
+        Shape pad = padding[id];
+        Shape w = weights[id].getShape();
+        Shape in = x.getShape();
+        long oh = in.get(2) + 2 * pad.get(0) - w.get(2) + 1;
+        long ow = in.get(3) + 2 * pad.get(1) - w.get(3) + 1;
+        if (oh == 0 || ow == 0) {
+            // libtorch rejects kernels larger than the padded input; the result is simply empty.
+            return scope.create(new Shape(in.get(0), w.get(0), oh, ow), DataType.FLOAT32);
+        }
+        if (x.size() == 0) {
+            // libtorch rejects empty inputs; with zero padding the result is the same as convolving an
+            // all-zero input of the padded size without padding.
+            Shape s = x.getShape();
+            x = scope.zeros(new Shape(s.get(0), s.get(1), s.get(2) + 2 * pad.get(0), s.get(3) + 2 * pad.get(1)));
+            pad = new Shape(0, 0);
+        }
+        return Conv2d.conv2d(x, weights[id], biases[id], STRIDE, pad, DILATION).singletonOrThrow();
+    }
+
+    /** A float32 tensor allocated by libtorch (freed when its manager closes) holding a copy of values. */
+    private static NDArray tensor(NDManager owner, float[] values, Shape shape) {
+        NDArray t = owner.create(shape, DataType.FLOAT32);
+        if (values.length > 0) {
+            // For a contiguous CPU tensor this buffer is a view of the tensor's own memory.
+            t.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer().put(values);
+        }
+        return t;
+    }
+
+    private NDArray constant(Parameter p) {
+        int[] dims = p.shape();
+        long[] shape = new long[dims.length];
+        for (int i = 0; i < dims.length; i++) {
+            shape[i] = dims[i];
+        }
+        return tensor(manager, p.values(), new Shape(shape));
+    }
+
+    private static List<Node> inputsOf(Node node) {
+        if (node instanceof Node.Conv2d c) {
+            return List.of(c.input());
+        } else if (node instanceof Node.Linear l) {
+            return List.of(l.input());
+        } else if (node instanceof Node.Relu r) {
+            return List.of(r.input());
+        } else if (node instanceof Node.Scale s) {
+            return List.of(s.input());
+        } else if (node instanceof Node.Add a) {
+            return List.of(a.left(), a.right());
+        } else if (node instanceof Node.Concat c) {
+            return c.inputs();
+        }
+        return List.of();
+    }
+
+    private IllegalStateException closedException() {
+        return new IllegalStateException("executable for graph " + graph.name() + " is closed");
+    }
+
+    @Override
+    public void close() {
+        ReentrantReadWriteLock.WriteLock write = lock.writeLock();
+        write.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            manager.close();
+        } finally {
+            write.unlock();
+        }
+        onClose.accept(this);
+    }
+
+    @Override
+    public String toString() {
+        return "PyTorchExecutable[" + graph.name() + (closed ? ", closed" : "") + "]";
+    }
+}
