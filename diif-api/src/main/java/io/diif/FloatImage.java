@@ -60,6 +60,26 @@ public final class FloatImage {
         return alpha != null;
     }
 
+    /**
+     * 8-bit interleaved pixels, row-major: R G B per pixel, or R G B A when {@link #hasAlpha()}; the
+     * same rounding as {@link #toBufferedImage()}.
+     */
+    public byte[] toInterleaved8() {
+        int channels = alpha != null ? 4 : 3;
+        int n = width * height;
+        byte[] out = new byte[n * channels];
+        for (int i = 0; i < n; i++) {
+            int o = i * channels;
+            for (int c = 0; c < 3; c++) {
+                out[o + c] = (byte) ImageCodec.to8(planes[c * n + i] * std + mean);
+            }
+            if (alpha != null) {
+                out[o + 3] = (byte) ImageCodec.to8(alpha[i]);
+            }
+        }
+        return out;
+    }
+
     /** An 8-bit image (ARGB when the source had alpha, else RGB). */
     public BufferedImage toBufferedImage() {
         return ImageCodec.toImage(planes, alpha, width, height, mean, std);

@@ -102,13 +102,57 @@ public final class ImageRepresentation implements AutoCloseable {
         }
         float[] a = null;
         if (alpha != null) {
-            float[] full = Resampler.bicubic(alpha, feat.width(), feat.height(), width, height);
-            a = crop(full, width, win);
+            float[] rowsOfAlpha = Resampler.bicubicRows(alpha, feat.width(), feat.height(), width, height, win.y(),
+                    win.height());
+            a = crop(rowsOfAlpha, width, new Window(win.x(), 0, win.width(), win.height()));
             for (int i = 0; i < a.length; i++) {
                 a[i] = Math.max(0f, Math.min(1f, a[i]));
             }
         }
         return new FloatImage(out, a, win.width(), win.height(), model.config().mean(), model.config().std());
+    }
+
+    /** Receives consecutive horizontal bands of a render, top to bottom. */
+    @FunctionalInterface
+    public interface BandSink {
+        /**
+         * @param firstRow the output row of the band's first row
+         * @param band the band's pixels (full output width)
+         */
+        void accept(int firstRow, FloatImage band) throws java.io.IOException;
+    }
+
+    /**
+     * Renders {@code width × height} band by band (about {@code bandRows} rows each, cut at latent-row
+     * boundaries so no work is repeated), handing each band to {@code sink} before rendering the next:
+     * memory stays bounded by one band however large the output. Bands equal the same rows of a whole
+     * render.
+     */
+    public void renderBands(int width, int height, int bandRows, BandSink sink, LongConsumer progress)
+            throws java.io.IOException {
+        FeatureMap feat = features();
+        model.checkOutputSize(width, height);
+        if (bandRows <= 0) {
+            throw new IllegalArgumentException("bandRows must be > 0, was " + bandRows);
+        }
+        io.diif.geometry.AxisGrouping rows = new io.diif.geometry.AxisGrouping(feat.height(), height);
+        long[] done = {0};
+        int y0 = 0;
+        while (y0 < height) {
+            // Extend to the next latent-row boundary at or past y0 + bandRows.
+            int target = Math.min(height, y0 + bandRows);
+            int y1 = target >= height ? height : rows.start(rows.latentOf(target - 1)) ;
+            if (y1 <= y0) {
+                int i = rows.latentOf(target - 1);
+                y1 = i + 1 < feat.height() ? rows.start(i + 1) : height;
+            }
+            final long before = done[0];
+            FloatImage band = renderRaw(width, height, new Window(0, y0, width, y1 - y0),
+                    progress == null ? null : p -> progress.accept(before + p));
+            done[0] += (long) width * (y1 - y0);
+            sink.accept(y0, band);
+            y0 = y1;
+        }
     }
 
     /** The raw model output at {@code round(scale·W) × round(scale·H)}. */

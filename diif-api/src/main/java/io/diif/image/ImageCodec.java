@@ -20,6 +20,10 @@ public final class ImageCodec {
     public static Planes read(BufferedImage image) {
         int w = image.getWidth();
         int h = image.getHeight();
+        if (3L * w * h > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("image " + w + "x" + h + " is too large for float planes (3 x width x"
+                    + " height must fit in a Java array)");
+        }
         int n = w * h;
         float[] rgb = new float[3 * n];
         ColorModel cm = image.getColorModel();
@@ -111,7 +115,8 @@ public final class ImageCodec {
         return img;
     }
 
-    static int to8(float v) {
+    /** [0, 1] → 0…255, clamped, NaN → 0, rounded to nearest. */
+    public static int to8(float v) {
         float c = v < 0f ? 0f : (v > 1f ? 1f : v);
         if (Float.isNaN(v)) {
             c = 0f;

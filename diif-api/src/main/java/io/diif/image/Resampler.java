@@ -12,23 +12,28 @@ public final class Resampler {
 
     /** Resamples one {@code h × w} plane to {@code oh × ow}. */
     public static float[] bicubic(float[] plane, int w, int h, int ow, int oh) {
+        return bicubicRows(plane, w, h, ow, oh, 0, oh);
+    }
+
+    /** Rows [firstRow, firstRow + rows) of the {@code oh × ow} resampling, {@code rows × ow} values. */
+    public static float[] bicubicRows(float[] plane, int w, int h, int ow, int oh, int firstRow, int rows) {
         float[] tmp = new float[h * ow];
         for (int y = 0; y < h; y++) {
-            resample1d(plane, y * w, 1, w, tmp, y * ow, 1, ow);
+            resample1d(plane, y * w, 1, w, tmp, y * ow, 1, ow, 0, ow);
         }
-        float[] out = new float[oh * ow];
+        float[] out = new float[rows * ow];
         for (int x = 0; x < ow; x++) {
-            resample1d(tmp, x, ow, h, out, x, ow, oh);
+            resample1d(tmp, x, ow, h, out, x - firstRow * ow, ow, oh, firstRow, firstRow + rows);
         }
         return out;
     }
 
     private static void resample1d(float[] in, int inOff, int inStride, int n, float[] out, int outOff, int outStride,
-            int m) {
+            int m, int from, int to) {
         double scale = (double) m / n;
         double support = scale < 1 ? 2.0 / scale : 2.0;
         double kernelScale = scale < 1 ? scale : 1.0;
-        for (int j = 0; j < m; j++) {
+        for (int j = from; j < to; j++) {
             double centre = (j + 0.5) / scale - 0.5;
             int first = (int) Math.floor(centre - support) + 1;
             int last = (int) Math.floor(centre + support);

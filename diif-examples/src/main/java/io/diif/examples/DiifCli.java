@@ -6,6 +6,7 @@ import io.diif.FloatImage;
 import io.diif.ImageRepresentation;
 import io.diif.image.ImageFiles;
 import io.diif.image.Npy;
+import io.diif.image.PngStreamWriter;
 import io.diif.model.ModelConfig;
 import io.diif.model.ModelFile;
 import io.diif.model.ModelFormatException;
@@ -158,36 +159,67 @@ public final class DiifCli {
                 h = scaled(s[1], image.getHeight());
             }
             long started = System.nanoTime();
-            FloatImage result;
-            try (ImageRepresentation rep = model.encode(image)) {
-                Progress progress = new Progress(err, (long) w * h, a.flag("--quiet"));
-                result = rep.renderRaw(w, h, null, progress);
-                progress.finish();
-            }
             Path parent = outPath.toAbsolutePath().getParent();
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            if (ext.equals("npy")) {
-                try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(outPath))) {
-                    Npy.writeFloat32(os, result.toRgb01Array(), 3, h, w);
+            Progress progress = new Progress(err, (long) w * h, a.flag("--quiet"));
+            try (ImageRepresentation rep = model.encode(image)) {
+                if (ext.equals("png")) {
+                    writePngStreaming(rep, w, h, outPath, progress);
+                } else {
+                    FloatImage result = rep.renderRaw(w, h, null, progress);
+                    writeWhole(result, ext, outPath);
                 }
-            } else {
-                BufferedImage img = result.toBufferedImage();
-                if (!ext.equals("png") && img.getColorModel().hasAlpha()) {
-                    BufferedImage rgb = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-                    rgb.getGraphics().drawImage(img, 0, 0, null);
-                    img = rgb;
-                }
-                if (!ImageIO.write(img, ext.equals("jpeg") ? "jpg" : ext, outPath.toFile())) {
-                    throw new IOException("no ImageIO writer for " + ext);
-                }
+            } finally {
+                progress.finish();
             }
             if (!a.flag("--quiet")) {
                 err.printf(Locale.ROOT, "diif: %dx%d -> %dx%d with %s on %s in %.2f s -> %s%n", image.getWidth(),
                         image.getHeight(), w, h, model.config().name(), model.backendName(),
                         (System.nanoTime() - started) / 1e9, outPath);
             }
+        }
+    }
+
+    /** Renders band by band straight into the PNG, so outputs larger than memory still work. */
+    private static void writePngStreaming(ImageRepresentation rep, int w, int h, Path outPath, Progress progress)
+            throws IOException {
+        int bandRows = (int) Math.max(1, Math.min(h, (4L << 20) / w));
+        Path partial = outPath.resolveSibling(outPath.getFileName() + ".part");
+        try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(partial), 1 << 16);
+                PngStreamWriter png = new PngStreamWriter(os, w, h, rep.hasAlpha())) {
+            rep.renderBands(w, h, bandRows, (firstRow, band) -> {
+                byte[] pixels = band.toInterleaved8();
+                int stride = pixels.length / band.height();
+                for (int r = 0; r < band.height(); r++) {
+                    png.writeRow(Arrays.copyOfRange(pixels, r * stride, (r + 1) * stride));
+                }
+            }, progress);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(partial);
+            throw e;
+        }
+        Files.move(partial, outPath, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static void writeWhole(FloatImage result, String ext, Path outPath) throws IOException {
+        int w = result.width();
+        int h = result.height();
+        if (ext.equals("npy")) {
+            try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(outPath))) {
+                Npy.writeFloat32(os, result.toRgb01Array(), 3, h, w);
+            }
+            return;
+        }
+        BufferedImage img = result.toBufferedImage();
+        if (img.getColorModel().hasAlpha()) {
+            BufferedImage rgb = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+            rgb.getGraphics().drawImage(img, 0, 0, null);
+            img = rgb;
+        }
+        if (!ImageIO.write(img, ext.equals("jpeg") ? "jpg" : ext, outPath.toFile())) {
+            throw new IOException("no ImageIO writer for " + ext);
         }
     }
 

@@ -196,6 +196,34 @@ public abstract class BackendCompatibilityKit {
         }
 
         @Test
+        @DisplayName("rendering in streamed bands equals rendering whole, and the bands tile the output")
+        void bandsEqualWhole() throws Exception {
+            for (String m : SMALL_MODELS) {
+                try (ImageRepresentation rep = model(m).encode(Golden.input())) {
+                    int w = 131;
+                    int h = 113;
+                    FloatImage whole = rep.renderRaw(w, h);
+                    int[] next = {0};
+                    rep.renderBands(w, h, 10, (firstRow, band) -> {
+                        assertEquals(next[0], firstRow, "bands arrive in order without gaps");
+                        assertEquals(w, band.width());
+                        float[] expected = new float[3 * w * band.height()];
+                        for (int c = 0; c < 3; c++) {
+                            for (int y = 0; y < band.height(); y++) {
+                                for (int x = 0; x < w; x++) {
+                                    expected[(c * band.height() + y) * w + x] = whole.raw(c, x, firstRow + y);
+                                }
+                            }
+                        }
+                        assertClose(expected, band.toRawArray(), 1e-6f, m + " band at row " + firstRow);
+                        next[0] += band.height();
+                    }, null);
+                    assertEquals(h, next[0], m + ": every row delivered");
+                }
+            }
+        }
+
+        @Test
         @DisplayName("a window of the output grid equals the same pixels of the whole render")
         void windowEqualsCrop() {
             for (String m : SMALL_MODELS) {
