@@ -45,6 +45,9 @@ public final class DiifCli {
             "      prints RGB in [0,1] at continuous points of the WxH output grid (pixel centres at k+0.5)",
             "  diif info [--model FILE] [--backend NAME]",
             "      architecture, parameter count, tensors, backends and which one would run the model",
+            "  diif bench --model FILE[,FILE] [--liif-model FILE] [--backend A,B] [--sizes 64,256]",
+            "             [--scales 2,3,4,6,12,18,24,30] [--runs 3] [--max-gmac 400] [--out table.md]",
+            "      encoder/decoder/end-to-end medians, MACs per pixel, GFLOP/s vs plain GEMM, peak RSS",
             "",
             "options: --model FILE (default: the bundled default model, when present)",
             "         --backend NAME (pytorch, onnx, tensorflow, java; default: -Ddiif.backend, $DIIF_BACKEND, best)",
@@ -84,6 +87,7 @@ public final class DiifCli {
                 case "upscale" -> upscale(a);
                 case "sample" -> sample(a);
                 case "info" -> info(a);
+                case "bench" -> new BenchCommand(out, err).run(a);
                 default -> throw new UsageException("unknown command '" + a.command + "'");
             }
             return EXIT_OK;
@@ -399,7 +403,7 @@ public final class DiifCli {
     /** Parsed command line: command, positionals, --options with values and --flags. */
     static final class Arguments {
         private static final List<String> WITH_VALUE = List.of("--scale", "--size", "--model", "--backend",
-                "--max-pixels");
+                "--max-pixels", "--liif-model", "--sizes", "--scales", "--runs", "--max-gmac", "--out");
         private static final List<String> FLAGS = List.of("--verbose", "--quiet", "--help");
         String command;
         final List<String> positionals = new ArrayList<>();

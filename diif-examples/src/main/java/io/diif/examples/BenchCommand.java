@@ -1,0 +1,214 @@
+package io.diif.examples;
+
+import io.diif.DiifModel;
+import io.diif.ImageRepresentation;
+import io.diif.graph.Graph;
+import io.diif.graph.Parameter;
+import io.diif.spi.Backend;
+import io.diif.spi.Backends;
+import io.diif.spi.Executable;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * {@code diif bench}: encoder, decoder and end-to-end times per backend, model, input size and scale;
+ * multiply-accumulates per output pixel as counted by the graphs that run; achieved GFLOP/s next to a
+ * plain float32 GEMM of the decoder's shape on the same backend; peak resident memory. Medians of
+ * several runs after a warm-up. Prints a Markdown table.
+ */
+final class BenchCommand {
+    private final PrintStream out;
+    private final PrintStream err;
+
+    BenchCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    record Row(String backend, String model, int size, double scale, double encodeS, double decodeS, double totalS,
+            double macsPerPixel, double gflops, double gemmGflops, long peakRssMb) {
+    }
+
+    void run(DiifCli.Arguments a) throws IOException {
+        List<String> models = new ArrayList<>();
+        if (a.option("--model") != null) {
+            models.addAll(Arrays.asList(a.option("--model").split(",")));
+        }
+        if (a.option("--liif-model") != null) {
+            models.add(a.option("--liif-model"));
+        }
+        if (models.isEmpty()) {
+            throw new DiifCli.UsageException("bench needs --model FILE[,FILE] (and optionally --liif-model FILE)");
+        }
+        List<String> backends = a.option("--backend") != null ? Arrays.asList(a.option("--backend").split(","))
+                : Backends.discover().availableNames().stream().filter(n -> !n.equals("java")).toList();
+        int[] sizes = parseInts(a.option("--sizes") != null ? a.option("--sizes") : "64,256");
+        double[] scales = parseDoubles(a.option("--scales") != null ? a.option("--scales") : "2,3,4,6,12,18,24,30");
+        int runs = a.option("--runs") != null ? (int) DiifCli.parseLong("--runs", a.option("--runs")) : 3;
+        double maxGmac = a.option("--max-gmac") != null ? DiifCli.parseDouble("--max-gmac", a.option("--max-gmac"))
+                : 400;
+        List<Row> rows = new ArrayList<>();
+        for (String backend : backends) {
+            double gemm = gemmGflops(backend);
+            err.printf(Locale.ROOT, "bench: %s plain GEMM 256x256 on 65536 rows: %.1f GFLOP/s%n", backend, gemm);
+            for (String modelPath : models) {
+                try (DiifModel model = DiifModel.builder().model(Path.of(modelPath)).backend(backend)
+                        .maxOutputPixels(1L << 31).build()) {
+                    String name = Path.of(modelPath).getFileName().toString().replace(".safetensors", "");
+                    for (int size : sizes) {
+                        float[] image = syntheticImage(size);
+                        for (double scale : scales) {
+                            int o = (int) Math.rint(scale * size);
+                            double macs;
+                            try (ImageRepresentation rep = model.encode(image, size, size)) {
+                                macs = rep.decoderMacsPerPixel(o, o);
+                            }
+                            double gmac = macs * o * o / 1e9;
+                            if (gmac > maxGmac) {
+                                err.printf(Locale.ROOT, "bench: skip %s %s %d x%s (%.0f GMAC > --max-gmac %.0f)%n",
+                                        backend, name, size, scale, gmac, maxGmac);
+                                continue;
+                            }
+                            rows.add(measure(backend, name, model, image, size, scale, o, macs, gemm, runs));
+                            Row r = rows.get(rows.size() - 1);
+                            err.printf(Locale.ROOT, "bench: %s %s %d x%s: decode %.3f s, total %.3f s%n", backend, name,
+                                    size, fmtScale(scale), r.decodeS(), r.totalS());
+                        }
+                    }
+                }
+            }
+        }
+        String table = table(rows);
+        out.print(table);
+        if (a.option("--out") != null) {
+            Files.writeString(Path.of(a.option("--out")), table);
+        }
+    }
+
+    private Row measure(String backend, String name, DiifModel model, float[] image, int size, double scale, int o,
+            double macs, double gemm, int runs) {
+        resetPeakRss();
+        double[] enc = new double[runs];
+        double[] dec = new double[runs];
+        double[] tot = new double[runs];
+        for (int r = -1; r < runs; r++) {
+            long t0 = System.nanoTime();
+            try (ImageRepresentation rep = model.encode(image, size, size)) {
+                long t1 = System.nanoTime();
+                rep.renderRaw(o, o);
+                long t2 = System.nanoTime();
+                if (r >= 0) {
+                    enc[r] = (t1 - t0) / 1e9;
+                    dec[r] = (t2 - t1) / 1e9;
+                    tot[r] = (t2 - t0) / 1e9;
+                }
+            }
+        }
+        double d = median(dec);
+        double gflops = 2 * macs * o * (double) o / d / 1e9;
+        return new Row(backend, name, size, scale, median(enc), d, median(tot), macs, gflops, gemm, peakRssMb());
+    }
+
+    /** GFLOP/s of one 256→256 dense layer on 65536 rows: the shape of the decoder's big layers. */
+    static double gemmGflops(String backendName) {
+        Backend backend = Backends.select(backendName);
+        Random random = new Random(1);
+        float[] w = new float[256 * 256];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) random.nextGaussian() / 16;
+        }
+        Graph.Builder g = Graph.builder("gemm", Graph.Layout.ROWS, 256);
+        Graph graph = g.build(g.linear(g.input(), new Parameter("w", new int[] {256, 256}, w), null));
+        int rows = 65536;
+        float[] x = new float[rows * 256];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) random.nextGaussian();
+        }
+        double[] t = new double[5];
+        try (Executable e = backend.compile(graph)) {
+            e.run(x, rows, 256);
+            for (int r = 0; r < t.length; r++) {
+                long t0 = System.nanoTime();
+                e.run(x, rows, 256);
+                t[r] = (System.nanoTime() - t0) / 1e9;
+            }
+        }
+        return 2.0 * rows * 256 * 256 / median(t) / 1e9;
+    }
+
+    static float[] syntheticImage(int size) {
+        // Smooth gradients plus texture: a deterministic stand-in for a photo (timing does not depend on content).
+        float[] img = new float[3 * size * size];
+        Random random = new Random(size);
+        for (int c = 0; c < 3; c++) {
+            for (int y = 0; y < size; y++) {
+                for (int x = 0; x < size; x++) {
+                    double v = 0.5 + 0.3 * Math.sin((x + 7 * c) * 0.11) * Math.cos(y * 0.07) + 0.1 * random.nextDouble();
+                    img[(c * size + y) * size + x] = (float) Math.max(0, Math.min(1, v));
+                }
+            }
+        }
+        return img;
+    }
+
+    static String table(List<Row> rows) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| backend | model | input | scale | output | encode s | decode s | upscale s | decoder MAC/px |"
+                + " decode GFLOP/s | GEMM GFLOP/s | decode/GEMM | peak RSS MB |\n");
+        sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (Row r : rows) {
+            int o = (int) Math.rint(r.scale() * r.size());
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %d² | ×%s | %d² | %.3f | %.3f | %.3f | %,.0f | %.1f | %.1f"
+                    + " | %.0f%% | %d |%n", r.backend(), r.model(), r.size(), fmtScale(r.scale()), o, r.encodeS(),
+                    r.decodeS(), r.totalS(), r.macsPerPixel(), r.gflops(), r.gemmGflops(),
+                    100 * r.gflops() / r.gemmGflops(), r.peakRssMb()));
+        }
+        return sb.toString();
+    }
+
+    private static String fmtScale(double s) {
+        return s == Math.rint(s) ? String.valueOf((long) s) : String.valueOf(s);
+    }
+
+    static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    private static void resetPeakRss() {
+        try {
+            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+        } catch (IOException | RuntimeException e) {
+            // Not Linux or not permitted: the peak then covers the whole run so far.
+        }
+    }
+
+    private static long peakRssMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    private static int[] parseInts(String s) {
+        return Arrays.stream(s.split(",")).mapToInt(v -> (int) DiifCli.parseLong("--sizes", v)).toArray();
+    }
+
+    private static double[] parseDoubles(String s) {
+        return Arrays.stream(s.split(",")).mapToDouble(v -> DiifCli.parseDouble("--scales", v)).toArray();
+    }
+}
