@@ -1,21 +1,45 @@
 package io.diif.image;
 
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
 import javax.imageio.IIOException;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
- * Reads image files safely: the declared size is checked against a pixel limit before any pixel
- * memory is allocated, so a tiny file declaring 100000×100000 is refused cheaply.
+ * Reads image files safely. An image file is hostile input:
+ *
+ * <ul>
+ *   <li>the declared size is read from the header and checked against a pixel limit before any pixel
+ *       memory is allocated, so a tiny file declaring 100000×100000 (a decompression bomb) is refused
+ *       cheaply with an {@link IllegalArgumentException} naming the limit;
+ *   <li>metadata (text chunks, thumbnails, …) is not read;
+ *   <li>whatever a decoder throws on corrupt or truncated data becomes an {@link IOException} naming the
+ *       file and the format, never an unchecked exception from inside ImageIO.
+ * </ul>
+ *
+ * <p>A decoder warning is an error too: ImageIO decodes a truncated JPEG with a warning and grey rows,
+ * and an image partly made up must not be upscaled as if it were the input.
  */
 public final class ImageFiles {
+    /** Default pixel limit of {@link #read(Path)}: 8192 × 8192, as DiifModel's default input limit. */
+    public static final long DEFAULT_MAX_PIXELS = 1L << 26;
+
     private ImageFiles() {
+    }
+
+    /** Reads the first image of a file with the {@link #DEFAULT_MAX_PIXELS} limit. */
+    public static BufferedImage read(Path path) throws IOException {
+        return read(path, DEFAULT_MAX_PIXELS);
     }
 
     /**
@@ -25,46 +49,140 @@ public final class ImageFiles {
      * @throws IllegalArgumentException when it declares more than {@code maxPixels} pixels or no pixels
      */
     public static BufferedImage read(Path path, long maxPixels) throws IOException {
+        Objects.requireNonNull(path, "path must not be null");
+        checkLimit(maxPixels);
+        if (Files.isDirectory(path)) {
+            throw new IOException(path + ": is a directory, not an image");
+        }
         if (!Files.isRegularFile(path)) {
             throw new IOException(path + ": no such file");
         }
+        ImageInputStream in;
+        try {
+            in = ImageIO.createImageInputStream(path.toFile());
+        } catch (RuntimeException e) {
+            throw new IOException(path + ": cannot open (" + e + ")", e);
+        }
+        if (in == null) {
+            throw new IOException(path + ": cannot open");
+        }
+        try (in) {
+            return read(in, path.toString(), maxPixels);
+        }
+    }
+
+    /**
+     * Reads the first image held in {@code bytes}; {@code name} names it in errors. Same rules as
+     * {@link #read(Path, long)}.
+     */
+    public static BufferedImage read(byte[] bytes, String name, long maxPixels) throws IOException {
+        Objects.requireNonNull(bytes, "bytes must not be null");
+        checkLimit(maxPixels);
+        // A memory cache: ImageIO's default for streams may spill to temporary files.
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+            return read(in, name == null ? "image" : name, maxPixels);
+        }
+    }
+
+    /**
+     * The declared width and height of the first image, read from the header only (no pixels decoded).
+     *
+     * @throws IOException as {@link #read(Path, long)}
+     */
+    public static int[] size(Path path) throws IOException {
         try (ImageInputStream in = ImageIO.createImageInputStream(path.toFile())) {
             if (in == null) {
                 throw new IOException(path + ": cannot open");
             }
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-            if (!readers.hasNext()) {
-                throw new IOException(path + ": not an image format ImageIO can read (PNG, JPEG, BMP, GIF, TIFF, WBMP)");
-            }
-            ImageReader reader = readers.next();
+            ImageReader reader = reader(in, path.toString());
             try {
                 reader.setInput(in, true, true);
-                long w = reader.getWidth(0);
-                long h = reader.getHeight(0);
-                if (w <= 0 || h <= 0) {
-                    throw new IllegalArgumentException(path + ": image declares " + w + "x" + h + " pixels");
-                }
-                if (w * h > maxPixels) {
-                    throw new IllegalArgumentException(path + ": image declares " + w + "x" + h + " = " + w * h
-                            + " pixels, more than the limit of " + maxPixels);
-                }
-                BufferedImage img = reader.read(0);
-                if (img == null) {
-                    throw new IOException(path + ": no image decoded");
-                }
-                return img;
-            } catch (IIOException e) {
-                throw new IOException(path + ": corrupt or unsupported " + reader.getFormatName() + " image: "
-                        + e.getMessage(), e);
-            } catch (RuntimeException e) {
-                if (e instanceof IllegalArgumentException) {
-                    throw e;
-                }
-                // ImageIO plug-ins signal truncated or corrupt data with assorted runtime exceptions.
-                throw new IOException(path + ": corrupt " + reader.getFormatName() + " image (" + e + ")", e);
+                return new int[] {reader.getWidth(0), reader.getHeight(0)};
+            } catch (IOException | RuntimeException e) {
+                throw corrupt(path.toString(), reader, e);
             } finally {
                 reader.dispose();
             }
         }
+    }
+
+    private static void checkLimit(long maxPixels) {
+        if (maxPixels <= 0) {
+            throw new IllegalArgumentException("maxPixels must be > 0, was " + maxPixels);
+        }
+    }
+
+    private static ImageReader reader(ImageInputStream in, String what) throws IOException {
+        Iterator<ImageReader> readers;
+        try {
+            readers = ImageIO.getImageReaders(in);
+        } catch (RuntimeException e) {
+            throw new IOException(what + ": cannot tell the image format (" + e + ")", e);
+        }
+        if (!readers.hasNext()) {
+            throw new IOException(what + ": not an image format ImageIO can read (PNG, JPEG, BMP, GIF, TIFF, WBMP)");
+        }
+        return readers.next();
+    }
+
+    private static BufferedImage read(ImageInputStream in, String what, long maxPixels) throws IOException {
+        ImageReader reader = reader(in, what);
+        try {
+            long w;
+            long h;
+            try {
+                reader.setInput(in, true, true);
+                w = reader.getWidth(0);
+                h = reader.getHeight(0);
+            } catch (IOException | RuntimeException e) {
+                throw corrupt(what, reader, e);
+            }
+            if (w <= 0 || h <= 0) {
+                throw new IllegalArgumentException(what + ": image declares " + w + "x" + h + " pixels");
+            }
+            if (w * h > maxPixels) {
+                throw new IllegalArgumentException(what + ": image declares " + w + "x" + h + " = " + w * h
+                        + " pixels, more than the limit of " + maxPixels);
+            }
+            List<String> warnings = new ArrayList<>();
+            BufferedImage img;
+            try {
+                reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+                img = reader.read(0);
+            } catch (IOException | RuntimeException e) {
+                // ImageIO plug-ins signal truncated or corrupt data with IIOException, bare EOFException
+                // and assorted runtime exceptions.
+                throw corrupt(what, reader, e);
+            }
+            if (!warnings.isEmpty()) {
+                // A warning means part of the image was made up (a truncated JPEG decodes with grey rows).
+                throw new IOException(what + ": corrupt or truncated " + formatName(reader) + " (" + warnings.get(0)
+                        + ")");
+            }
+            if (img == null) {
+                throw new IOException(what + ": no image decoded");
+            }
+            if (img.getWidth() != w || img.getHeight() != h) {
+                throw new IOException(what + ": decoded " + img.getWidth() + "x" + img.getHeight()
+                        + " pixels, the header declared " + w + "x" + h);
+            }
+            return img;
+        } finally {
+            reader.dispose();
+        }
+    }
+
+    private static String formatName(ImageReader reader) {
+        try {
+            return reader.getFormatName().toUpperCase(java.util.Locale.ROOT) + " image";
+        } catch (IOException | RuntimeException e) {
+            return "image";
+        }
+    }
+
+    private static IOException corrupt(String what, ImageReader reader, Exception e) {
+        String detail = e instanceof IIOException && e.getMessage() != null ? e.getMessage() : e.toString();
+        return new IOException(what + ": corrupt, truncated or unsupported " + formatName(reader) + " (" + detail
+                + ")", e);
     }
 }

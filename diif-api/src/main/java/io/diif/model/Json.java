@@ -13,6 +13,8 @@ import java.util.Map;
  */
 final class Json {
     static final int MAX_DEPTH = 32;
+    /** Longer numbers are refused: parsing them costs time and no real header has one. */
+    static final int MAX_NUMBER_CHARS = 400;
 
     private final String text;
     private final String what;
@@ -60,7 +62,7 @@ final class Json {
                 if (c == '-' || (c >= '0' && c <= '9')) {
                     return number();
                 }
-                throw error("unexpected character '" + c + "'");
+                throw error("unexpected character " + describe(c));
         }
     }
 
@@ -157,26 +159,56 @@ final class Json {
         }
     }
 
+    /** A number as RFC 8259 spells it: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */
     private Object number() {
         int start = pos;
-        if (peek() == '-') {
+        if (pos < text.length() && text.charAt(pos) == '-') {
             pos++;
         }
-        while (pos < text.length() && "0123456789.eE+-".indexOf(text.charAt(pos)) >= 0) {
+        int intStart = pos;
+        skipDigits();
+        if (pos == intStart || (text.charAt(intStart) == '0' && pos - intStart > 1)) {
+            throw error("bad number '" + text.substring(start, Math.min(text.length(), pos + 1)) + "'");
+        }
+        boolean integral = true;
+        if (pos < text.length() && text.charAt(pos) == '.') {
+            integral = false;
             pos++;
+            int fracStart = pos;
+            skipDigits();
+            if (pos == fracStart) {
+                throw error("bad number: no digits after '.'");
+            }
+        }
+        if (pos < text.length() && (text.charAt(pos) == 'e' || text.charAt(pos) == 'E')) {
+            integral = false;
+            pos++;
+            if (pos < text.length() && (text.charAt(pos) == '+' || text.charAt(pos) == '-')) {
+                pos++;
+            }
+            int expStart = pos;
+            skipDigits();
+            if (pos == expStart) {
+                throw error("bad number: no digits in the exponent");
+            }
         }
         String s = text.substring(start, pos);
-        try {
-            if (s.indexOf('.') < 0 && s.indexOf('e') < 0 && s.indexOf('E') < 0) {
-                try {
-                    return Long.parseLong(s);
-                } catch (NumberFormatException tooBig) {
-                    return Double.parseDouble(s);
-                }
+        if (s.length() > MAX_NUMBER_CHARS) {
+            throw error("number with more than " + MAX_NUMBER_CHARS + " characters");
+        }
+        if (integral) {
+            try {
+                return Long.parseLong(s);
+            } catch (NumberFormatException tooBig) {
+                // falls through: an integer beyond 64 bits is kept as an (inexact) double
             }
-            return Double.parseDouble(s);
-        } catch (NumberFormatException e) {
-            throw error("bad number '" + s + "'");
+        }
+        return Double.parseDouble(s);
+    }
+
+    private void skipDigits() {
+        while (pos < text.length() && text.charAt(pos) >= '0' && text.charAt(pos) <= '9') {
+            pos++;
         }
     }
 
@@ -215,6 +247,10 @@ final class Json {
         if (next() != c) {
             throw error("expected '" + c + "'");
         }
+    }
+
+    private static String describe(char c) {
+        return c >= 0x20 && c < 0x7f ? "'" + c + "'" : String.format(java.util.Locale.ROOT, "U+%04X", (int) c);
     }
 
     private ModelFormatException error(String message) {
