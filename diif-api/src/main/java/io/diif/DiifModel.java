@@ -2,7 +2,10 @@ package io.diif;
 
 import io.diif.decoder.Decoder;
 import io.diif.decoder.DiifDecoder;
+import io.diif.decoder.DlteDecoder;
+import io.diif.decoder.Latents;
 import io.diif.decoder.LiifDecoder;
+import io.diif.decoder.LteDecoder;
 import io.diif.graph.Graph;
 import io.diif.image.ImageCodec;
 import io.diif.image.Planes;
@@ -66,14 +69,27 @@ public final class DiifModel implements AutoCloseable {
         this.encoder = backend.compile(encoderGraph);
         this.bandedEncoder = new BandedEncoder(encoderGraph, encoder, b.encoderBandPixels);
         try {
-            this.decoder = model.config().decoder() instanceof ModelConfig.Diif
-                    ? new DiifDecoder(model, backend, b.tileRows)
-                    : new LiifDecoder(model, backend, b.tileRows);
+            this.decoder = decoder(model, backend, b.tileRows);
         } catch (RuntimeException e) {
             encoder.close();
             throw e;
         }
         LOG.debug("Loaded {} ({} parameters) on {}", model.source(), model.parameterCount(), backend.name());
+    }
+
+    /** The decoder the config names. */
+    private static Decoder decoder(ModelFile model, Backend backend, int tileRows) {
+        ModelConfig.DecoderConfig d = model.config().decoder();
+        if (d instanceof ModelConfig.Diif) {
+            return new DiifDecoder(model, backend, tileRows);
+        }
+        if (d instanceof ModelConfig.Dlte) {
+            return new DlteDecoder(model, backend, tileRows);
+        }
+        if (d instanceof ModelConfig.Lte) {
+            return new LteDecoder(model, backend, tileRows);
+        }
+        return new LiifDecoder(model, backend, tileRows);
     }
 
     /** Loads a model file with the default backend and limits. */
@@ -159,7 +175,8 @@ public final class DiifModel implements AutoCloseable {
                     + planes.height() + " image: " + e.getMessage(), e);
         }
         FeatureMap map = new FeatureMap(feat, model.config().encoder().features(), planes.height(), planes.width());
-        return new ImageRepresentation(this, map, planes.alpha());
+        Latents latents = decoder.prepare(map, new FeatureMap(x, 3, planes.height(), planes.width()));
+        return new ImageRepresentation(this, latents, planes.alpha());
     }
 
     /** Encodes and renders at {@code round(scale·W) × round(scale·H)}. */

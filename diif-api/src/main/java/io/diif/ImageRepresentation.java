@@ -1,9 +1,9 @@
 package io.diif;
 
 import io.diif.decoder.Decoder;
+import io.diif.decoder.Latents;
 import io.diif.geometry.Window;
 import io.diif.image.Resampler;
-import io.diif.network.FeatureMap;
 import java.awt.image.BufferedImage;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -28,23 +28,23 @@ import java.util.function.LongConsumer;
 public final class ImageRepresentation implements AutoCloseable {
     private final DiifModel model;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private volatile FeatureMap features;
+    private volatile Latents latents;
     private final float[] alpha;
 
-    ImageRepresentation(DiifModel model, FeatureMap features, float[] alpha) {
+    ImageRepresentation(DiifModel model, Latents latents, float[] alpha) {
         this.model = model;
-        this.features = features;
+        this.latents = latents;
         this.alpha = alpha;
     }
 
     /** Width of the encoded image. */
     public int width() {
-        return features().width();
+        return latents().width();
     }
 
     /** Height of the encoded image. */
     public int height() {
-        return features().height();
+        return latents().height();
     }
 
     /** True when the encoded image had an alpha channel. */
@@ -79,7 +79,7 @@ public final class ImageRepresentation implements AutoCloseable {
      * @param progress receives the number of pixels finished so far (may be null)
      */
     public FloatImage renderRaw(int width, int height, Window window, LongConsumer progress) {
-        FeatureMap feat = features();
+        Latents feat = latents();
         model.checkOutputSize(width, height);
         Window win = window == null ? Window.of(width, height) : window;
         win.checkInside(width, height);
@@ -130,7 +130,7 @@ public final class ImageRepresentation implements AutoCloseable {
      */
     public void renderBands(int width, int height, int bandRows, BandSink sink, LongConsumer progress)
             throws java.io.IOException {
-        FeatureMap feat = features();
+        Latents feat = latents();
         model.checkOutputSize(width, height);
         if (bandRows <= 0) {
             throw new IllegalArgumentException("bandRows must be > 0, was " + bandRows);
@@ -182,7 +182,7 @@ public final class ImageRepresentation implements AutoCloseable {
      * @return interleaved r, g, b per point, in the model's normalised space
      */
     public float[] sampleRaw(int width, int height, double[] xy) {
-        FeatureMap feat = features();
+        Latents feat = latents();
         Objects.requireNonNull(xy, "xy must not be null");
         model.checkOutputSize(width, height);
         if (xy.length % 2 != 0) {
@@ -213,11 +213,11 @@ public final class ImageRepresentation implements AutoCloseable {
     /** Multiply-accumulates per output pixel the decoder spends on a {@code width × height} render. */
     public double decoderMacsPerPixel(int width, int height) {
         model.checkOutputSize(width, height);
-        return model.decoder().macsPerPixel(features(), height, width);
+        return model.decoder().macsPerPixel(latents(), height, width);
     }
 
-    private FeatureMap features() {
-        FeatureMap f = features;
+    private Latents latents() {
+        Latents f = latents;
         if (f == null || closed.get()) {
             throw new IllegalStateException("this ImageRepresentation is closed");
         }
@@ -257,7 +257,7 @@ public final class ImageRepresentation implements AutoCloseable {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            features = null;
+            latents = null;
         }
     }
 }

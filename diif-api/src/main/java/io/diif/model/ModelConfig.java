@@ -22,6 +22,12 @@ public record ModelConfig(int format, String name, EncoderConfig encoder, Decode
     /** Sizes above this are refused as corrupt rather than attempted. */
     static final int MAX_WIDTH = 8192;
     static final int MAX_DEPTH = 1024;
+    /** Default max_scale when the field is absent: DIIF clamps past ×4 (algorithm §4). */
+    private static final double DIIF_MAX_SCALE = 4.0;
+    /** LTE's official test/demo cell clip at ×4 (zoo §3.2). */
+    private static final double LTE_MAX_SCALE = 4.0;
+    /** DLTE's code default fixed_area = False: never clamp (zoo §4.2). */
+    private static final double DLTE_MAX_SCALE = Double.NaN;
 
     public ModelConfig {
         Objects.requireNonNull(name, "name");
@@ -30,7 +36,7 @@ public record ModelConfig(int format, String name, EncoderConfig encoder, Decode
     }
 
     /** Encoder architectures. */
-    public sealed interface EncoderConfig permits EdsrBaseline {
+    public sealed interface EncoderConfig permits EdsrBaseline, Rdn {
         /** Channels of the feature map it produces. */
         int features();
 
@@ -38,8 +44,29 @@ public record ModelConfig(int format, String name, EncoderConfig encoder, Decode
     }
 
     /** Decoder architectures. */
-    public sealed interface DecoderConfig permits Diif, Liif {
+    public sealed interface DecoderConfig permits CoarseToFine, Liif, Lte {
         String type();
+    }
+
+    /**
+     * Decoders built on DIIF's coarse-to-fine MLP with slice ensemble (DIIF and DLTE): they share the
+     * grouping, slicing, slice descriptors, ensemble mixing and fine stage.
+     */
+    public sealed interface CoarseToFine extends DecoderConfig permits Diif, Dlte {
+        /** Widths of the coarse layers (each followed by ReLU). */
+        List<Integer> coarseHidden();
+
+        /** Widths of the fine hidden layers (an output layer to RGB follows). */
+        List<Integer> fineHidden();
+
+        Slicing slicing();
+
+        /** The coarse cell is clamped to 2/maxScale past this scale; NaN = never. */
+        double maxScale();
+
+        default int coarseWidth() {
+            return coarseHidden().get(coarseHidden().size() - 1);
+        }
     }
 
     /** EDSR without upsampling: head conv, residual blocks, body conv, global skip. */
@@ -52,6 +79,28 @@ public record ModelConfig(int format, String name, EncoderConfig encoder, Decode
         @Override
         public String type() {
             return "edsr-baseline";
+        }
+    }
+
+    /**
+     * RDN without upsampling (LIIF's {@code models/rdn.py}): shallow features, D residual dense blocks
+     * of C dense layers of growth G, global feature fusion.
+     *
+     * @param g0 feature channels (G0)
+     * @param blocks D, the residual dense blocks
+     * @param layers C, the dense layers per block
+     * @param growth G, the channels each dense layer adds
+     * @param kernel k, the size of the shallow and global-fusion convolutions (dense layers are always 3×3)
+     */
+    public record Rdn(int g0, int blocks, int layers, int growth, int kernel) implements EncoderConfig {
+        @Override
+        public int features() {
+            return g0;
+        }
+
+        @Override
+        public String type() {
+            return "rdn";
         }
     }
 
@@ -73,7 +122,7 @@ public record ModelConfig(int format, String name, EncoderConfig encoder, Decode
      * @param maxScale the coarse cell is clamped to 2/maxScale past this scale; NaN = never
      */
     public record Diif(List<Integer> coarseHidden, List<Integer> fineHidden, Slicing slicing, int ensembleBlock,
-            double maxScale) implements DecoderConfig {
+            double maxScale) implements CoarseToFine {
         public Diif {
             coarseHidden = List.copyOf(coarseHidden);
             fineHidden = List.copyOf(fineHidden);
@@ -83,9 +132,53 @@ public record ModelConfig(int format, String name, EncoderConfig encoder, Decode
         public String type() {
             return "diif";
         }
+    }
 
-        public int coarseWidth() {
-            return coarseHidden.get(coarseHidden.size() - 1);
+    /**
+     * The DIIF authors' DLTE: the coarse-to-fine MLP fed with LTE-style Fourier features of 2×2 blocks
+     * of two extra maps (coef, freq), plus an antialiased bilinear resize of the input (zoo §4).
+     *
+     * @param hiddenDim hid: the coarse input width; coef and freq have hid/4 channels (divisible by 4)
+     * @param coarseHidden widths of the coarse layers
+     * @param fineHidden widths of the fine hidden layers
+     * @param maxScale the coarse cell is clamped as in DIIF past this scale; NaN = never (the code default)
+     */
+    public record Dlte(int hiddenDim, List<Integer> coarseHidden, List<Integer> fineHidden, double maxScale)
+            implements CoarseToFine {
+        public Dlte {
+            coarseHidden = List.copyOf(coarseHidden);
+            fineHidden = List.copyOf(fineHidden);
+        }
+
+        /** Row slicing only: the reference vectors cover no other. */
+        @Override
+        public Slicing slicing() {
+            return Slicing.ROW;
+        }
+
+        @Override
+        public String type() {
+            return "dlte";
+        }
+    }
+
+    /**
+     * The LTE decoder (local texture estimator, zoo §3): per-latent coef and freq maps, Fourier features
+     * of the relative coordinate with a phase from the cell, an MLP, LIIF's local ensemble, and a
+     * bilinear sample of the input added.
+     *
+     * @param hiddenDim hid: channels of coef and freq, the MLP's input width (even)
+     * @param hidden the MLP's hidden widths (an output layer to RGB follows)
+     * @param maxScale the cell is clipped to 2/maxScale (in LR units) on an axis scaled beyond it; NaN = never
+     */
+    public record Lte(int hiddenDim, List<Integer> hidden, double maxScale) implements DecoderConfig {
+        public Lte {
+            hidden = List.copyOf(hidden);
+        }
+
+        @Override
+        public String type() {
+            return "lte";
         }
     }
 
@@ -132,8 +225,21 @@ public record ModelConfig(int format, String name, EncoderConfig encoder, Decode
             double resScale = enc.has("res_scale") ? enc.number("res_scale", -1e3, 1e3) : 1.0;
             return new EdsrBaseline(blocks, feats, (float) resScale);
         }
+        if (type.equals("rdn")) {
+            enc.allow("type", "G0", "D", "C", "G", "kernel");
+            int g0 = (int) enc.integer("G0", 1, MAX_WIDTH);
+            int blocks = (int) enc.integer("D", 1, MAX_DEPTH);
+            int layers = (int) enc.integer("C", 1, MAX_DEPTH);
+            int growth = (int) enc.integer("G", 1, MAX_WIDTH);
+            int kernel = enc.has("kernel") ? (int) enc.integer("kernel", 1, 15) : 3;
+            if (kernel % 2 == 0) {
+                throw new ModelFormatException(enc.where + ": kernel " + kernel
+                        + " is not supported (odd sizes only: the reference pads by (kernel - 1)/2)");
+            }
+            return new Rdn(g0, blocks, layers, growth, kernel);
+        }
         throw new ModelFormatException(enc.where + ": encoder type \"" + type
-                + "\" is not supported (supported: edsr-baseline)");
+                + "\" is not supported (supported: edsr-baseline, rdn)");
     }
 
     private static DecoderConfig parseDecoder(Fields dec) {
@@ -142,8 +248,6 @@ public record ModelConfig(int format, String name, EncoderConfig encoder, Decode
             case "diif" -> {
                 dec.allow("type", "coarse_hidden", "fine_hidden", "slicing", "slice_ensemble", "ensemble_block",
                         "coarse_cell", "fine_cell", "max_scale");
-                List<Integer> coarse = dec.widths("coarse_hidden");
-                List<Integer> fine = dec.widths("fine_hidden");
                 String slicing = dec.has("slicing") ? dec.string("slicing") : "row";
                 Slicing s = switch (slicing) {
                     case "row" -> Slicing.ROW;
@@ -155,14 +259,39 @@ public record ModelConfig(int format, String name, EncoderConfig encoder, Decode
                 if (block != 2 && block != 4) {
                     throw new ModelFormatException(dec.where + ": ensemble_block " + block + " is not supported (2 or 4)");
                 }
-                dec.requireFlag("slice_ensemble", true);
-                dec.requireFlag("coarse_cell", true);
-                dec.requireFlag("fine_cell", false);
-                double maxScale = 4.0;
-                if (dec.has("max_scale")) {
-                    maxScale = dec.isNull("max_scale") ? Double.NaN : dec.number("max_scale", 1e-3, 1e6);
+                requireSliceEnsembleFlags(dec);
+                return new Diif(dec.widths("coarse_hidden"), dec.widths("fine_hidden"), s, block,
+                        dec.maxScale(DIIF_MAX_SCALE));
+            }
+            case "dlte" -> {
+                dec.allow("type", "hidden_dim", "coarse_hidden", "fine_hidden", "slicing", "slice_ensemble",
+                        "ensemble_block", "coarse_cell", "fine_cell", "max_scale");
+                int hid = (int) dec.integer("hidden_dim", 4, MAX_WIDTH);
+                if (hid % 4 != 0) {
+                    throw new ModelFormatException(dec.where + ": hidden_dim " + hid
+                            + " is not supported (divisible by 4: coef and freq have hidden_dim/4 channels)");
                 }
-                return new Diif(coarse, fine, s, block, maxScale);
+                if (dec.has("slicing") && !dec.string("slicing").equals("row")) {
+                    throw new ModelFormatException(dec.where + ": slicing \"" + dec.string("slicing")
+                            + "\" is not supported for dlte (only row)");
+                }
+                long block = dec.has("ensemble_block") ? dec.integer("ensemble_block", 1, MAX_WIDTH) : 2;
+                if (block != 2) {
+                    throw new ModelFormatException(dec.where + ": ensemble_block " + block
+                            + " is not supported for dlte (only 2: the 2x2 blocks of coef and freq)");
+                }
+                requireSliceEnsembleFlags(dec);
+                return new Dlte(hid, dec.widths("coarse_hidden"), dec.widths("fine_hidden"),
+                        dec.maxScale(DLTE_MAX_SCALE));
+            }
+            case "lte" -> {
+                dec.allow("type", "hidden_dim", "hidden", "max_scale");
+                int hid = (int) dec.integer("hidden_dim", 2, MAX_WIDTH);
+                if (hid % 2 != 0) {
+                    throw new ModelFormatException(dec.where + ": hidden_dim " + hid
+                            + " is not supported (even: half the channels take the cosine, half the sine)");
+                }
+                return new Lte(hid, dec.widths("hidden"), dec.maxScale(LTE_MAX_SCALE));
             }
             case "liif" -> {
                 dec.allow("type", "hidden", "local_ensemble", "feat_unfold", "cell_decode");
@@ -173,8 +302,18 @@ public record ModelConfig(int format, String name, EncoderConfig encoder, Decode
                 return new Liif(hidden);
             }
             default -> throw new ModelFormatException(dec.where + ": decoder type \"" + type
-                    + "\" is not supported (supported: diif, liif)");
+                    + "\" is not supported (supported: diif, dlte, liif, lte)");
         }
+    }
+
+    /**
+     * The only C2F-MLP setting with reference vectors: slice ensemble and coarse cell on, fine cell off
+     * (DLTE's published code crashes otherwise: zoo §7, flags 1 and 2).
+     */
+    private static void requireSliceEnsembleFlags(Fields dec) {
+        dec.requireFlag("slice_ensemble", true);
+        dec.requireFlag("coarse_cell", true);
+        dec.requireFlag("fine_cell", false);
     }
 
     @SuppressWarnings("unchecked")
@@ -269,6 +408,14 @@ public record ModelConfig(int format, String name, EncoderConfig encoder, Decode
                 out[i] = l.intValue();
             }
             return List.of(out);
+        }
+
+        /** max_scale: a number, or null for "never"; {@code absent} when the field is missing. */
+        double maxScale(double absent) {
+            if (!has("max_scale")) {
+                return absent;
+            }
+            return isNull("max_scale") ? Double.NaN : number("max_scale", 1e-3, 1e6);
         }
 
         void requireFlag(String key, boolean supported) {

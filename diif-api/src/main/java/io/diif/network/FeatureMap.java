@@ -1,8 +1,9 @@
 package io.diif.network;
 
 /**
- * An encoded image: {@code channels × height × width} latent codes, channel-major. Held on the Java
- * heap so that decoders and every backend share one layout; read-only after construction.
+ * A {@code channels × height × width} map, channel-major: an encoded image's latent codes, maps a
+ * decoder derives from them, or the normalised input. Held on the Java heap so that decoders and every
+ * backend share one layout; read-only after construction.
  */
 public record FeatureMap(float[] data, int channels, int height, int width) {
     public FeatureMap {

@@ -5,7 +5,10 @@ import io.diif.graph.Node;
 import io.diif.graph.Parameter;
 import io.diif.model.ModelConfig;
 import io.diif.model.ModelFile;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Builds the engine-neutral graphs of each architecture from a model's weights. These are the only
@@ -19,49 +22,100 @@ public final class Networks {
      * Every graph a model runs, by graph name, encoder first: what a backend compiles and what an
      * exporter writes out.
      */
-    public static java.util.Map<String, Graph> all(ModelFile model) {
-        java.util.Map<String, Graph> graphs = new java.util.LinkedHashMap<>();
-        java.util.List<Graph> list = new java.util.ArrayList<>();
+    public static Map<String, Graph> all(ModelFile model) {
+        ModelConfig.DecoderConfig d = model.config().decoder();
+        List<Graph> list = new ArrayList<>();
         list.add(encoder(model));
-        if (model.config().decoder() instanceof ModelConfig.Diif) {
+        if (d instanceof ModelConfig.Diif) {
             list.add(diifCornerProjection(model));
-            list.add(diifCoarseTail(model, false));
-            list.add(diifCoarseTail(model, true));
-            list.add(diifFine(model, true));
-            list.add(diifFine(model, false));
-        } else if (model.config().decoder() instanceof ModelConfig.Liif) {
-            list.add(liifMlp(model));
-        } else {
-            throw new IllegalArgumentException("no graph list for decoder " + model.config().decoder().type());
+        } else if (d instanceof ModelConfig.Dlte || d instanceof ModelConfig.Lte) {
+            list.add(fourierMaps(model));
         }
+        if (d instanceof ModelConfig.CoarseToFine) {
+            list.add(coarseStage(model, false));
+            list.add(coarseStage(model, true));
+            list.add(fineStage(model, true));
+            list.add(fineStage(model, false));
+        } else {
+            list.add(mlp(model));
+        }
+        Map<String, Graph> graphs = new LinkedHashMap<>();
         for (Graph g : list) {
             graphs.put(g.name(), g);
         }
         return graphs;
     }
 
-    /** EDSR-baseline without upsampling (algorithm §0): image [3,H,W] → features [F,H,W]. */
+    /** The encoder the config names: image [3,H,W] → features [F,H,W]. */
     public static Graph encoder(ModelFile model) {
-        if (!(model.config().encoder() instanceof ModelConfig.EdsrBaseline e)) {
-            throw new IllegalArgumentException("unsupported encoder " + model.config().encoder().type());
+        ModelConfig.EncoderConfig encoder = model.config().encoder();
+        if (encoder instanceof ModelConfig.EdsrBaseline e) {
+            return edsrBaseline(model, e);
         }
+        if (encoder instanceof ModelConfig.Rdn r) {
+            return rdn(model, r);
+        }
+        throw new IllegalArgumentException("unsupported encoder " + encoder.type());
+    }
+
+    /** EDSR-baseline without upsampling (algorithm §0). */
+    private static Graph edsrBaseline(ModelFile model, ModelConfig.EdsrBaseline e) {
         Graph.Builder g = Graph.builder("encoder", Graph.Layout.IMAGE, 3);
-        Node head = conv3(g, g.input(), model, "encoder.head.0");
+        Node head = conv(g, g.input(), model, "encoder.head.0");
         Node x = head;
         for (int b = 0; b < e.nResblocks(); b++) {
             String p = "encoder.body." + b + ".body.";
-            Node r = conv3(g, g.relu(conv3(g, x, model, p + "0")), model, p + "2");
+            Node r = conv(g, g.relu(conv(g, x, model, p + "0")), model, p + "2");
             if (e.resScale() != 1f) {
                 r = g.scale(r, e.resScale());
             }
             x = g.add(r, x);
         }
-        Node body = conv3(g, x, model, "encoder.body." + e.nResblocks());
+        Node body = conv(g, x, model, "encoder.body." + e.nResblocks());
         return g.build(g.add(body, head));
     }
 
-    private static Node conv3(Graph.Builder g, Node x, ModelFile m, String prefix) {
-        return g.conv2d(x, m.parameter(prefix + ".weight"), m.parameter(prefix + ".bias"), 1, 1);
+    /**
+     * RDN without upsampling (zoo §1): shallow features f1 and h; D residual dense blocks, each a stack
+     * of C dense layers (3×3 conv + ReLU over everything so far, appended), local fusion (1×1) and a
+     * skip; global fusion of all block outputs (1×1, then k×k) plus f1.
+     */
+    private static Graph rdn(ModelFile model, ModelConfig.Rdn r) {
+        Graph.Builder g = Graph.builder("encoder", Graph.Layout.IMAGE, 3);
+        Node f1 = conv(g, g.input(), model, "encoder.SFENet1");
+        Node h = conv(g, f1, model, "encoder.SFENet2");
+        List<Node> blockOutputs = new ArrayList<>();
+        for (int d = 0; d < r.blocks(); d++) {
+            String p = "encoder.RDBs." + d + ".";
+            List<Node> stack = new ArrayList<>(List.of(h));
+            for (int c = 0; c < r.layers(); c++) {
+                stack.add(g.relu(conv(g, concat(g, stack), model, p + "convs." + c + ".conv.0")));
+            }
+            h = g.add(conv(g, concat(g, stack), model, p + "LFF"), h);
+            blockOutputs.add(h);
+        }
+        Node fused = conv(g, conv(g, concat(g, blockOutputs), model, "encoder.GFF.0"), model, "encoder.GFF.1");
+        return g.build(g.add(fused, f1));
+    }
+
+    /** A convolution with bias, stride 1 and zero padding (size − 1)/2, as every encoder conv here. */
+    private static Node conv(Graph.Builder g, Node x, ModelFile m, String prefix) {
+        Parameter w = m.parameter(prefix + ".weight");
+        return g.conv2d(x, w, m.parameter(prefix + ".bias"), w.dim(2) / 2, w.dim(3) / 2);
+    }
+
+    private static Node concat(Graph.Builder g, List<Node> nodes) {
+        return nodes.size() == 1 ? nodes.get(0) : g.concat(nodes);
+    }
+
+    /**
+     * LTE's and DLTE's per-latent maps, computed once per image: [coef; freq], the two 3×3
+     * convolutions of the feature map stacked along channels (zoo §3.1, §4.1).
+     */
+    public static Graph fourierMaps(ModelFile model) {
+        Graph.Builder g = Graph.builder(model.config().decoder().type() + "-coef-freq", Graph.Layout.IMAGE,
+                model.config().encoder().features());
+        return g.build(g.concat(List.of(conv(g, g.input(), model, "coef"), conv(g, g.input(), model, "freq"))));
     }
 
     /**
@@ -71,7 +125,9 @@ public final class Networks {
      * ReLU and the block of a vertex depends only on the corner it sits on.
      */
     public static Graph diifCornerProjection(ModelFile model) {
-        ModelConfig.Diif d = diif(model);
+        if (!(model.config().decoder() instanceof ModelConfig.Diif d)) {
+            throw new IllegalArgumentException("not a DIIF model");
+        }
         int f = model.config().encoder().features();
         int b = d.ensembleBlock();
         Parameter w1 = model.parameter("imnet.layers.0.weight");
@@ -88,27 +144,30 @@ public final class Networks {
     }
 
     /**
-     * The coarse layers after the first (each Linear + ReLU); when {@code projectToFine} is set, also the
-     * coordinate-free part of the first fine layer (no bias), which may then be mixed per pixel.
+     * The coarse layers of a C2F-MLP the backend runs, each Linear + ReLU: DLTE's all, DIIF's from the
+     * second on (its first is split, see {@link #diifCornerProjection}). When {@code projectToFine} is set,
+     * also the coordinate-free part of the first fine layer (no bias), which may then be mixed per pixel.
+     * With no layer left it is the identity.
      */
-    public static Graph diifCoarseTail(ModelFile model, boolean projectToFine) {
-        ModelConfig.Diif d = diif(model);
+    public static Graph coarseStage(ModelFile model, boolean projectToFine) {
+        ModelConfig.CoarseToFine d = coarseToFine(model);
+        int firstLayer = d instanceof ModelConfig.Diif ? 1 : 0;
         List<Integer> coarse = d.coarseHidden();
-        Graph.Builder g = Graph.builder(projectToFine ? "diif-coarse-to-fine" : "diif-coarse", Graph.Layout.ROWS,
-                coarse.get(0));
+        int in = firstLayer == 0 ? model.parameter("imnet.layers.0.weight").dim(1) : coarse.get(firstLayer - 1);
+        Graph.Builder g = Graph.builder(d.type() + (projectToFine ? "-coarse-to-fine" : "-coarse"),
+                Graph.Layout.ROWS, in);
         Node x = g.input();
-        for (int i = 1; i < coarse.size(); i++) {
-            x = g.relu(g.linear(x, model.parameter("imnet.layers." + 2 * i + ".weight"),
-                    model.parameter("imnet.layers." + 2 * i + ".bias")));
+        for (int i = firstLayer; i < coarse.size(); i++) {
+            x = g.relu(linear(g, x, model, "imnet.layers." + 2 * i));
         }
         if (projectToFine) {
             Parameter w = model.parameter("imnet.tail.0.weight");
             int hf = w.dim(0);
-            int in = w.dim(1);
-            int hc = in - 2;
+            int fineIn = w.dim(1);
+            int hc = fineIn - 2;
             float[] hidden = new float[hf * hc];
             for (int o = 0; o < hf; o++) {
-                System.arraycopy(w.values(), o * in, hidden, o * hc, hc);
+                System.arraycopy(w.values(), o * fineIn, hidden, o * hc, hc);
             }
             x = g.linear(x, new Parameter("imnet.tail.0.weight[:, :Hc]", new int[] {hf, hc}, hidden), null);
         }
@@ -116,51 +175,52 @@ public final class Networks {
     }
 
     /**
-     * The fine MLP. {@code fromFirstLayer}: input [mix, q_h, q_w], all layers. Otherwise the input is the
-     * first fine layer's pre-activation, and the graph starts with its ReLU.
+     * The fine MLP of a C2F-MLP. {@code fromFirstLayer}: input [mix, q_h, q_w], all layers. Otherwise the
+     * input is the first fine layer's pre-activation, and the graph starts with its ReLU.
      */
-    public static Graph diifFine(ModelFile model, boolean fromFirstLayer) {
-        ModelConfig.Diif d = diif(model);
+    public static Graph fineStage(ModelFile model, boolean fromFirstLayer) {
+        ModelConfig.CoarseToFine d = coarseToFine(model);
         int layers = d.fineHidden().size() + 1;
         Parameter w0 = model.parameter("imnet.tail.0.weight");
-        Graph.Builder g = Graph.builder(fromFirstLayer ? "diif-fine" : "diif-fine-after-mix", Graph.Layout.ROWS,
+        Graph.Builder g = Graph.builder(d.type() + (fromFirstLayer ? "-fine" : "-fine-after-mix"), Graph.Layout.ROWS,
                 fromFirstLayer ? w0.dim(1) : w0.dim(0));
         Node x = g.input();
-        int first = 0;
         if (fromFirstLayer) {
-            x = g.linear(x, w0, model.parameter("imnet.tail.0.bias"));
+            x = linear(g, x, model, "imnet.tail.0");
         }
-        first = 1;
-        for (int i = first; i < layers; i++) {
-            x = g.relu(x);
-            x = g.linear(x, model.parameter("imnet.tail." + 2 * i + ".weight"),
-                    model.parameter("imnet.tail." + 2 * i + ".bias"));
+        for (int i = 1; i < layers; i++) {
+            x = linear(g, g.relu(x), model, "imnet.tail." + 2 * i);
         }
         return g.build(x);
     }
 
-    /** The LIIF MLP: [feat9, rel, rel_cell] → RGB, ReLU between layers. */
-    public static Graph liifMlp(ModelFile model) {
-        if (!(model.config().decoder() instanceof ModelConfig.Liif l)) {
-            throw new IllegalArgumentException("not a LIIF model");
+    /** The MLP of LIIF ([feat9, rel, rel_cell] → RGB) or LTE (Fourier features → RGB), ReLU between layers. */
+    public static Graph mlp(ModelFile model) {
+        ModelConfig.DecoderConfig d = model.config().decoder();
+        List<Integer> hidden;
+        if (d instanceof ModelConfig.Liif l) {
+            hidden = l.hidden();
+        } else if (d instanceof ModelConfig.Lte l) {
+            hidden = l.hidden();
+        } else {
+            throw new IllegalArgumentException("not a LIIF or LTE model");
         }
-        int layers = l.hidden().size() + 1;
-        Graph.Builder g = Graph.builder("liif-mlp", Graph.Layout.ROWS,
+        Graph.Builder g = Graph.builder(d.type() + "-mlp", Graph.Layout.ROWS,
                 model.parameter("imnet.layers.0.weight").dim(1));
         Node x = g.input();
-        for (int i = 0; i < layers; i++) {
-            if (i > 0) {
-                x = g.relu(x);
-            }
-            x = g.linear(x, model.parameter("imnet.layers." + 2 * i + ".weight"),
-                    model.parameter("imnet.layers." + 2 * i + ".bias"));
+        for (int i = 0; i <= hidden.size(); i++) {
+            x = linear(g, i > 0 ? g.relu(x) : x, model, "imnet.layers." + 2 * i);
         }
         return g.build(x);
     }
 
-    private static ModelConfig.Diif diif(ModelFile model) {
-        if (!(model.config().decoder() instanceof ModelConfig.Diif d)) {
-            throw new IllegalArgumentException("not a DIIF model");
+    private static Node linear(Graph.Builder g, Node x, ModelFile m, String prefix) {
+        return g.linear(x, m.parameter(prefix + ".weight"), m.parameter(prefix + ".bias"));
+    }
+
+    private static ModelConfig.CoarseToFine coarseToFine(ModelFile model) {
+        if (!(model.config().decoder() instanceof ModelConfig.CoarseToFine d)) {
+            throw new IllegalArgumentException("not a coarse-to-fine (DIIF or DLTE) model");
         }
         return d;
     }

@@ -41,7 +41,7 @@ public abstract class BackendCompatibilityKit {
     /** The name the backend is selected by, as its provider declares it. */
     protected abstract String backendName();
 
-    /** A golden model (file name in the golden set) compiled on this backend, shared. */
+    /** A golden model (file name in the golden or model-zoo set) compiled on this backend, shared. */
     protected DiifModel model(String file) {
         return MODELS.computeIfAbsent(backendName() + "/" + file, k -> DiifModel.builder()
                 .modelResource(Golden.resource(file)).backend(backendName()).build());
@@ -57,6 +57,15 @@ public abstract class BackendCompatibilityKit {
     static final String DIIF_ROW_B4 = "model-diif-row-b4.safetensors";
     static final String LIIF = "model-liif.safetensors";
     static final List<String> SMALL_MODELS = List.of(DIIF_ROW, DIIF_GROUP, DIIF_ROW_B4, LIIF);
+    static final String RDN_DIIF = "model-rdn-diif.safetensors";
+    static final String LTE = "model-lte.safetensors";
+    static final String DLTE = "model-dlte.safetensors";
+    /** The model zoo: the RDN encoder (with DIIF), the LTE and DLTE decoders (with EDSR-baseline). */
+    static final List<String> ZOO_MODELS = List.of(RDN_DIIF, LTE, DLTE);
+    /** One small model of every architecture. */
+    static final List<String> ALL_MODELS = Stream.concat(SMALL_MODELS.stream(), ZOO_MODELS.stream()).toList();
+    /** Decoders that run an MLP four times per output pixel: slow at x30 on reference backends. */
+    static final List<String> PER_PIXEL_ENSEMBLE_MODELS = List.of(LIIF, LTE);
 
     static void assertClose(float[] expected, float[] actual, float tolerance, String what) {
         assertEquals(expected.length, actual.length, what + ": value count");
@@ -87,8 +96,18 @@ public abstract class BackendCompatibilityKit {
         @TestFactory
         @DisplayName("every golden case of the authors' code is reproduced within 1e-5")
         Stream<DynamicTest> goldenCases() {
+            return reproduce(Golden.cases());
+        }
+
+        @TestFactory
+        @DisplayName("every model-zoo case (RDN encoder, LTE, DLTE) of the reference code is reproduced within 1e-5")
+        Stream<DynamicTest> zooCases() {
+            return reproduce(Golden.zooCases());
+        }
+
+        private Stream<DynamicTest> reproduce(List<Golden.Case> cases) {
             BufferedImage input = Golden.input();
-            return Golden.cases().stream().map(c -> DynamicTest.dynamicTest(c.toString(), () -> {
+            return cases.stream().map(c -> DynamicTest.dynamicTest(c.toString(), () -> {
                 try (ImageRepresentation rep = model(c.model()).encode(input)) {
                     FloatImage out = rep.renderRaw(c.width(), c.height());
                     assertEquals(c.width(), out.width());
@@ -109,10 +128,10 @@ public abstract class BackendCompatibilityKit {
                 {1200, 960}};
             BufferedImage input = Golden.input();
             List<DynamicTest> tests = new ArrayList<>();
-            for (String m : SMALL_MODELS) {
+            for (String m : ALL_MODELS) {
                 for (int[] s : sizes) {
-                    if (s[0] == 1200 && m.equals(LIIF)) {
-                        continue; // LIIF at x30 is slow on reference backends and adds nothing new here
+                    if (s[0] == 1200 && PER_PIXEL_ENSEMBLE_MODELS.contains(m)) {
+                        continue; // LIIF and LTE at x30 are slow on reference backends and add nothing new here
                     }
                     tests.add(DynamicTest.dynamicTest(m + " " + s[0] + "x" + s[1], () -> {
                         try (ImageRepresentation rep = model(m).encode(input)) {
@@ -157,7 +176,7 @@ public abstract class BackendCompatibilityKit {
         Stream<DynamicTest> tiledEqualsWhole() {
             int[][] sizes = {{148, 118}, {480, 384}, {31, 23}};
             List<DynamicTest> tests = new ArrayList<>();
-            for (String m : SMALL_MODELS) {
+            for (String m : ALL_MODELS) {
                 for (int[] s : sizes) {
                     tests.add(DynamicTest.dynamicTest(m + " " + s[0] + "x" + s[1], () -> {
                         float[] whole;
@@ -183,7 +202,7 @@ public abstract class BackendCompatibilityKit {
                     java.awt.RenderingHints.VALUE_INTERPOLATION_BICUBIC);
             g.drawImage(Golden.input(), 0, 0, 120, 96, null);
             g.dispose();
-            for (String m : List.of(DIIF_ROW, LIIF)) {
+            for (String m : List.of(DIIF_ROW, LIIF, RDN_DIIF)) {
                 float[] whole;
                 try (ImageRepresentation rep = model(m).encode(big)) {
                     whole = rep.renderRaw(150, 101).toRawArray();
@@ -198,7 +217,7 @@ public abstract class BackendCompatibilityKit {
         @Test
         @DisplayName("rendering in streamed bands equals rendering whole, and the bands tile the output")
         void bandsEqualWhole() throws Exception {
-            for (String m : SMALL_MODELS) {
+            for (String m : ALL_MODELS) {
                 try (ImageRepresentation rep = model(m).encode(Golden.input())) {
                     int w = 131;
                     int h = 113;
@@ -226,7 +245,7 @@ public abstract class BackendCompatibilityKit {
         @Test
         @DisplayName("a window of the output grid equals the same pixels of the whole render")
         void windowEqualsCrop() {
-            for (String m : SMALL_MODELS) {
+            for (String m : ALL_MODELS) {
                 try (ImageRepresentation rep = model(m).encode(Golden.input())) {
                     int w = 148;
                     int h = 118;
@@ -254,7 +273,7 @@ public abstract class BackendCompatibilityKit {
         @DisplayName("sampling a grid at its pixel centres returns the rendered pixels")
         void centresEqualRender() {
             int[][] sizes = {{61, 47}, {30, 24}, {160, 128}};
-            for (String m : SMALL_MODELS) {
+            for (String m : ALL_MODELS) {
                 for (int[] s : sizes) {
                     try (ImageRepresentation rep = model(m).encode(Golden.input())) {
                         FloatImage img = rep.renderRaw(s[0], s[1]);
@@ -302,7 +321,7 @@ public abstract class BackendCompatibilityKit {
         @Test
         @DisplayName("the same input gives the same output every time")
         void repeatable() {
-            for (String m : SMALL_MODELS) {
+            for (String m : ALL_MODELS) {
                 float[] first;
                 try (ImageRepresentation rep = model(m).encode(Golden.input())) {
                     first = rep.renderRaw(111, 87).toRawArray();
@@ -316,7 +335,7 @@ public abstract class BackendCompatibilityKit {
         @Test
         @DisplayName("8 threads sharing one model get the single-threaded result")
         void eightThreads() throws Exception {
-            for (String m : List.of(DIIF_ROW_B4, LIIF)) {
+            for (String m : List.of(DIIF_ROW_B4, LIIF, RDN_DIIF, LTE, DLTE)) {
                 DiifModel model = model(m);
                 float[] expected;
                 try (ImageRepresentation rep = model.encode(Golden.input())) {

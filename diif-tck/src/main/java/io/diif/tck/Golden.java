@@ -11,43 +11,59 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 
-/** The reference vectors of the authors' code, shipped in this jar under {@value #ROOT}. */
+/**
+ * The reference vectors of the authors' code, shipped in this jar: DIIF and LIIF under {@value #ROOT},
+ * the model zoo (RDN encoder, LTE, DLTE) under {@value #ZOO_ROOT}.
+ */
 public final class Golden {
     /** Class-path folder of the golden set (a copy of shared/golden). */
     public static final String ROOT = "io/diif/tck/golden/";
+    /** Class-path folder of the model-zoo set (a copy of shared/golden-zoo). */
+    public static final String ZOO_ROOT = "io/diif/tck/golden-zoo/";
     /** Absolute tolerance on raw normalised outputs (the reference README's figure). */
     public static final float TOLERANCE = 1e-5f;
 
     private Golden() {
     }
 
-    /** One case of cases.json. */
-    public record Case(String model, int width, int height, String output) {
+    /** One case of a cases.json, in the set under {@code root}. */
+    public record Case(String root, String model, int width, int height, String output) {
         @Override
         public String toString() {
             return model.replace(".safetensors", "") + " at " + width + "x" + height;
         }
     }
 
+    /** The DIIF and LIIF cases. */
     public static List<Case> cases() {
-        String json = new String(bytes("cases.json"), java.nio.charset.StandardCharsets.UTF_8);
+        return cases(ROOT);
+    }
+
+    /** The model-zoo cases: rdn-diif, lte, dlte. */
+    public static List<Case> zooCases() {
+        return cases(ZOO_ROOT);
+    }
+
+    private static List<Case> cases(String root) {
+        String json = new String(bytes(root + "cases.json"), java.nio.charset.StandardCharsets.UTF_8);
         // cases.json is flat and written by the reference tooling: a regex over its objects is enough here.
         Pattern p = Pattern.compile("\"model\":\\s*\"([^\"]+)\",\\s*\"out_width\":\\s*(\\d+),\\s*\"out_height\":\\s*(\\d+),"
                 + "\\s*\"output\":\\s*\"([^\"]+)\"");
         Matcher m = p.matcher(json);
         List<Case> cases = new ArrayList<>();
         while (m.find()) {
-            cases.add(new Case(m.group(1), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)), m.group(4)));
+            cases.add(new Case(root, m.group(1), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)),
+                    m.group(4)));
         }
         if (cases.isEmpty()) {
-            throw new IllegalStateException("no cases found in " + ROOT + "cases.json");
+            throw new IllegalStateException("no cases found in " + root + "cases.json");
         }
         return cases;
     }
 
-    /** The 40×32 RGB input every case was rendered from. */
+    /** The 40×32 RGB input every case of both sets was rendered from. */
     public static BufferedImage input() {
-        try (InputStream in = stream("input.png")) {
+        try (InputStream in = stream(ROOT + "input.png")) {
             return ImageIO.read(in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -56,25 +72,28 @@ public final class Golden {
 
     /** Expected raw output of a case, {@code [3, H, W]}. */
     public static float[] expected(Case c) {
-        return Npy.readFloat32(bytes(c.output()));
+        return Npy.readFloat32(bytes(c.root() + c.output()));
     }
 
+    /** The class-path resource of a golden file: the reference set's, else the model zoo's. */
     public static String resource(String file) {
-        return ROOT + file;
+        ClassLoader cl = Golden.class.getClassLoader();
+        return cl.getResource(ROOT + file) == null && cl.getResource(ZOO_ROOT + file) != null ? ZOO_ROOT + file
+                : ROOT + file;
     }
 
-    static byte[] bytes(String file) {
-        try (InputStream in = stream(file)) {
+    static byte[] bytes(String resource) {
+        try (InputStream in = stream(resource)) {
             return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    static InputStream stream(String file) {
-        InputStream in = Golden.class.getClassLoader().getResourceAsStream(ROOT + file);
+    static InputStream stream(String resource) {
+        InputStream in = Golden.class.getClassLoader().getResourceAsStream(resource);
         if (in == null) {
-            throw new IllegalStateException("missing golden resource " + ROOT + file);
+            throw new IllegalStateException("missing golden resource " + resource);
         }
         return in;
     }

@@ -1,0 +1,256 @@
+package io.diif.decoder;
+
+import io.diif.geometry.AxisGrouping;
+import io.diif.geometry.Window;
+import io.diif.graph.Graph;
+import io.diif.graph.Parameter;
+import io.diif.model.ModelConfig;
+import io.diif.model.ModelFile;
+import io.diif.network.Networks;
+import io.diif.spi.Backend;
+import io.diif.spi.Executable;
+import java.util.Arrays;
+import java.util.stream.IntStream;
+
+/**
+ * DIIF's coarse-to-fine MLP with slice ensemble (algorithm §2–§8), computed tile by tile. DIIF and DLTE
+ * share all of it and differ only in what enters the coarse layers ({@link #coarseInput}).
+ *
+ * <p>Per tile of latents: (1) the coarse input of every slice and vertex, in the subclass; (2) the
+ * coarse layers on the backend, optionally followed by the hidden part of the first fine layer, so that
+ * (3) the slice ensemble mixes vectors once per pixel; (4) the fine MLP on the backend; (5) assembly.
+ * Padded group positions are never computed; their descriptors still use the padded size.
+ */
+abstract class CoarseToFineDecoder implements Decoder {
+    /** Ensemble vertices in the reference's order: (vh, vw) = (−1,−1), (−1,+1), (+1,−1), (+1,+1). */
+    static final int[] VH = {-1, -1, 1, 1};
+    static final int[] VW = {-1, 1, -1, 1};
+    /** Added to each ensemble area so that a weight is never 0/0 (reference: 1e-9). */
+    private static final float AREA_EPSILON = 1e-9f;
+    /** Projecting to the fine layer per slice pays off when a slice holds more pixels than vertices. */
+    private static final int MIX_AFTER_PROJECTION_MIN_PIXELS = 5;
+
+    final ModelConfig.CoarseToFine config;
+    final CompiledGraphs compiled;
+    private final int tileRows;
+    private final int coarseWidth;
+    private final int fineWidth;
+    /** W3 columns of the two coordinate inputs, [Hf0][2], and W3's bias. */
+    private final float[] fineCoordWeights;
+    private final float[] fineBias;
+
+    private final Graph coarseGraph;
+    private final Graph coarseToFineGraph;
+    private final Graph fineGraph;
+    private final Graph fineAfterMixGraph;
+    private final Executable coarse;
+    private final Executable coarseToFine;
+    private final Executable fine;
+    private final Executable fineAfterMix;
+
+    /**
+     * @param tileRows the working-set bound: slice-vertex rows plus pixel rows held at once
+     */
+    CoarseToFineDecoder(ModelFile model, Backend backend, int tileRows) {
+        this.config = (ModelConfig.CoarseToFine) model.config().decoder();
+        this.tileRows = tileRows;
+        this.coarseWidth = config.coarseWidth();
+        Parameter w3 = model.parameter("imnet.tail.0.weight");
+        this.fineWidth = w3.dim(0);
+        int in3 = w3.dim(1);
+        this.fineCoordWeights = new float[fineWidth * 2];
+        for (int o = 0; o < fineWidth; o++) {
+            fineCoordWeights[2 * o] = w3.values()[o * in3 + in3 - 2];
+            fineCoordWeights[2 * o + 1] = w3.values()[o * in3 + in3 - 1];
+        }
+        this.fineBias = model.parameter("imnet.tail.0.bias").values();
+
+        this.coarseGraph = Networks.coarseStage(model, false);
+        this.coarseToFineGraph = Networks.coarseStage(model, true);
+        this.fineGraph = Networks.fineStage(model, true);
+        this.fineAfterMixGraph = Networks.fineStage(model, false);
+        this.compiled = new CompiledGraphs(backend);
+        this.coarse = compiled.compile(coarseGraph);
+        this.coarseToFine = compiled.compile(coarseToFineGraph);
+        this.fine = compiled.compile(fineGraph);
+        this.fineAfterMix = compiled.compile(fineAfterMixGraph);
+    }
+
+    /**
+     * A tile of latents [i0, i1) × [j0, j1) and the coarse cell inputs (cc_h, cc_w) of its grid
+     * (algorithm §4).
+     */
+    record Tile(int i0, int i1, int j0, int j1, float ccH, float ccW) {
+        Tile(ModelConfig.CoarseToFine config, AxisGrouping gh, AxisGrouping gw, int i0, int i1, int j0, int j1) {
+            this(i0, i1, j0, j1, (float) gh.coarseCell(config.maxScale()), (float) gw.coarseCell(config.maxScale()));
+        }
+    }
+
+    /**
+     * The input of the coarse layers the backend runs ({@link Networks#coarseStage}), for every slice and
+     * vertex of a tile: row 4·s + v for slice s of {@code w} and vertex v (order of {@link #VH}, {@link #VW}).
+     */
+    abstract float[] coarseInput(Latents latents, Tile tile, SliceWork w);
+
+    /** Multiply-accumulates {@link #coarseInput} spends on a whole render with {@code slices} slices. */
+    abstract double coarseInputMacs(Latents latents, double slices);
+
+    private boolean rowSlicing() {
+        return config.slicing() == ModelConfig.Slicing.ROW;
+    }
+
+    private boolean projectBeforeMix(AxisGrouping gh, AxisGrouping gw) {
+        long pixelsPerSlice = rowSlicing() ? gw.maxCount() : (long) gh.maxCount() * gw.maxCount();
+        return pixelsPerSlice >= MIX_AFTER_PROJECTION_MIN_PIXELS;
+    }
+
+    @Override
+    public void render(Latents latents, int outHeight, int outWidth, Window window, float[] out, Progress progress) {
+        AxisGrouping gh = new AxisGrouping(latents.height(), outHeight);
+        AxisGrouping gw = new AxisGrouping(latents.width(), outWidth);
+        boolean project = projectBeforeMix(gh, gw);
+        int iFirst = gh.latentOf(window.y());
+        int iLast = gh.latentOf(window.y() + window.height() - 1);
+        int jFirst = gw.latentOf(window.x());
+        int jLast = gw.latentOf(window.x() + window.width() - 1);
+        long slicesPerLatent = rowSlicing() ? gh.maxCount() : 1;
+        long rowsPerLatent = Math.max(1, 4 * slicesPerLatent + (long) gh.maxCount() * gw.maxCount());
+        long latentsPerTile = Math.max(1, tileRows / rowsPerLatent);
+        int tileCols = (int) Math.min(jLast - jFirst + 1, latentsPerTile);
+        int tileRowsOfLatents = (int) Math.max(1, Math.min(iLast - iFirst + 1, latentsPerTile / tileCols));
+        int plane = window.width() * window.height();
+        for (int i0 = iFirst; i0 <= iLast; i0 += tileRowsOfLatents) {
+            int i1 = Math.min(iLast + 1, i0 + tileRowsOfLatents);
+            for (int j0 = jFirst; j0 <= jLast; j0 += tileCols) {
+                int j1 = Math.min(jLast + 1, j0 + tileCols);
+                SliceWork work = SliceWork.forTile(gh, gw, rowSlicing(), i0, i1, j0, j1, window);
+                float[] rgb = decode(latents, new Tile(config, gh, gw, i0, i1, j0, j1), work, project);
+                for (int q = 0; q < work.queries; q++) {
+                    int t = work.target[q];
+                    out[t] = rgb[3 * q];
+                    out[plane + t] = rgb[3 * q + 1];
+                    out[2 * plane + t] = rgb[3 * q + 2];
+                }
+                progress.advance(work.queries);
+            }
+        }
+    }
+
+    @Override
+    public float[] sample(Latents latents, int outHeight, int outWidth, double[] ys, double[] xs) {
+        AxisGrouping gh = new AxisGrouping(latents.height(), outHeight);
+        AxisGrouping gw = new AxisGrouping(latents.width(), outWidth);
+        boolean project = projectBeforeMix(gh, gw);
+        int n = ys.length;
+        float[] result = new float[3 * n];
+        // Visit points by latent row so each chunk needs only a few rows of latents.
+        Integer[] order = new Integer[n];
+        int[] li = new int[n];
+        int[] lj = new int[n];
+        int[] pr = new int[n];
+        for (int p = 0; p < n; p++) {
+            order[p] = p;
+            pr[p] = Math.min(outHeight - 1, (int) Math.floor(ys[p]));
+            li[p] = gh.latentOf(pr[p]);
+            lj[p] = gw.latentOf(Math.min(outWidth - 1, (int) Math.floor(xs[p])));
+        }
+        Arrays.sort(order, (a, b) -> li[a] != li[b] ? Integer.compare(li[a], li[b]) : Integer.compare(lj[a], lj[b]));
+        int chunkMax = Math.max(1, tileRows / 5);
+        int at = 0;
+        while (at < n) {
+            int end = at;
+            int i0 = li[order[at]];
+            int jMin = Integer.MAX_VALUE;
+            int jMax = Integer.MIN_VALUE;
+            while (end < n && end - at < chunkMax && li[order[end]] - i0 < 8) {
+                jMin = Math.min(jMin, lj[order[end]]);
+                jMax = Math.max(jMax, lj[order[end]]);
+                end++;
+            }
+            int i1 = li[order[end - 1]] + 1;
+            SliceWork w = new SliceWork(end - at, end - at);
+            for (int k = at; k < end; k++) {
+                int p = order[k];
+                int i = li[p];
+                int j = lj[p];
+                int slice = w.addSlice(gh, gw, rowSlicing(), i, j, pr[p]);
+                w.addQuery(slice, gh.relative(i, ys[p]), gw.relative(j, xs[p]), p);
+            }
+            float[] rgb = decode(latents, new Tile(config, gh, gw, i0, i1, jMin, jMax + 1), w, project);
+            for (int q = 0; q < w.queries; q++) {
+                System.arraycopy(rgb, 3 * q, result, 3 * w.target[q], 3);
+            }
+            at = end;
+        }
+        return result;
+    }
+
+    /** Runs the coarse and fine stages for the slices and queries of one tile of latents. */
+    private float[] decode(Latents latents, Tile tile, SliceWork w, boolean project) {
+        if (w.queries == 0) {
+            return new float[0];
+        }
+        // (1) + (2) Coarse stage per slice and vertex; with `project` also the hidden part of the first fine layer.
+        float[] coarseIn = coarseInput(latents, tile, w);
+        Graph tailGraph = project ? coarseToFineGraph : coarseGraph;
+        float[] vertexVectors = tailGraph.nodes().size() == 1 ? coarseIn
+                : (project ? coarseToFine : coarse).run(coarseIn, 4 * w.slices, tailGraph.input().channels());
+        int width = project ? fineWidth : coarseWidth;
+
+        // (3) Slice ensemble: mix the four vertex vectors with the bilinear weights of each pixel.
+        int queries = w.queries;
+        int fineIn = project ? fineWidth : coarseWidth + 2;
+        float[] fineInput = new float[queries * fineIn];
+        IntStream.range(0, queries).parallel().forEach(q -> {
+            float qh = w.qh[q];
+            float qw = w.qw[q];
+            float[] area = new float[4];
+            for (int v = 0; v < 4; v++) {
+                area[v] = Math.abs((qh - VH[v]) * (qw - VW[v])) + AREA_EPSILON;
+            }
+            float total = area[0] + area[1] + area[2] + area[3];
+            int base = 4 * w.querySlice[q] * width;
+            int row = q * fineIn;
+            // Vertex v is weighted by the area of the diagonally opposite one (bilinear weights).
+            for (int v = 0; v < 4; v++) {
+                float weight = area[3 - v] / total;
+                int src = base + v * width;
+                for (int o = 0; o < width; o++) {
+                    fineInput[row + o] += weight * vertexVectors[src + o];
+                }
+            }
+            if (project) {
+                for (int o = 0; o < fineWidth; o++) {
+                    fineInput[row + o] += fineBias[o] + fineCoordWeights[2 * o] * qh + fineCoordWeights[2 * o + 1] * qw;
+                }
+            } else {
+                fineInput[row + coarseWidth] = qh;
+                fineInput[row + coarseWidth + 1] = qw;
+            }
+        });
+
+        // (4) Fine MLP → RGB.
+        return (project ? fineAfterMix : fine).run(fineInput, queries, fineIn);
+    }
+
+    @Override
+    public double macsPerPixel(Latents latents, int outHeight, int outWidth) {
+        AxisGrouping gh = new AxisGrouping(latents.height(), outHeight);
+        AxisGrouping gw = new AxisGrouping(latents.width(), outWidth);
+        boolean project = projectBeforeMix(gh, gw);
+        double pixels = (double) outHeight * outWidth;
+        double slices = rowSlicing() ? (double) outHeight * latents.width() : (double) latents.height() * latents.width();
+        Graph tail = project ? coarseToFineGraph : coarseGraph;
+        int tailIn = tail.input().channels();
+        double tailMacs = 4 * slices * (tail.nodes().size() == 1 ? 0 : tail.macs(1, tailIn));
+        int width = project ? fineWidth : coarseWidth;
+        double mix = pixels * (4.0 * width + (project ? 2.0 * fineWidth : 0));
+        double fineMacs = pixels * (project ? fineAfterMixGraph.macs(1, fineWidth) : fineGraph.macs(1, coarseWidth + 2));
+        return (coarseInputMacs(latents, slices) + tailMacs + mix + fineMacs) / pixels;
+    }
+
+    @Override
+    public void close() {
+        compiled.close();
+    }
+}

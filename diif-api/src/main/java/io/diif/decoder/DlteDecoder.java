@@ -1,0 +1,113 @@
+package io.diif.decoder;
+
+import io.diif.geometry.Window;
+import io.diif.graph.Graph;
+import io.diif.image.AntialiasedResize;
+import io.diif.model.ModelConfig;
+import io.diif.model.ModelFile;
+import io.diif.network.FeatureMap;
+import io.diif.network.Networks;
+import io.diif.spi.Backend;
+import io.diif.spi.Executable;
+import java.util.stream.IntStream;
+
+/**
+ * The DIIF authors' DLTE (zoo §4): DIIF's coarse-to-fine MLP with slice ensemble, whose coarse layers
+ * read Fourier features of 2×2 blocks of two maps, coef and freq, instead of raw latent codes; then
+ * the antialiased bilinear resize of the input is added.
+ *
+ * <p>coef and freq (two 3×3 convolutions of the features) are computed once per image, in
+ * {@link #prepare}; the whole coarse MLP runs on the backend.
+ */
+public final class DlteDecoder extends CoarseToFineDecoder {
+    /** π in float32: the reference multiplies a float32 tensor by np.pi. */
+    private static final float PI = (float) Math.PI;
+
+    private final int hid;
+    /** P = imnet.phase.weight [hid/2][2]: a linear map of the slice's end coordinates (bottom, right), no bias. */
+    private final float[] phase;
+    private final Graph mapsGraph;
+    private final Executable maps;
+
+    public DlteDecoder(ModelFile model, Backend backend, int tileRows) {
+        super(model, backend, tileRows);
+        this.hid = ((ModelConfig.Dlte) config).hiddenDim();
+        this.phase = model.parameter("imnet.phase.weight").values();
+        this.mapsGraph = Networks.fourierMaps(model);
+        this.maps = compiled.compile(mapsGraph);
+    }
+
+    /** Computes [coef; freq] (hid/4 channels each) once per image and keeps the input for the residual. */
+    @Override
+    public Latents prepare(FeatureMap feat, FeatureMap input) {
+        float[] m = maps.run(feat.data(), feat.channels(), feat.height(), feat.width());
+        return new Latents(feat, new FeatureMap(m, hid / 2, feat.height(), feat.width()), input);
+    }
+
+    /**
+     * z per slice and vertex (zoo §4.3): Cb, Fb = the 2×2 blocks of coef and freq around the vertex,
+     * channel-major (c·4 + dy·2 + dx); with the descriptor shifted to the vertex (t, l, b, r),
+     * f_k = Fb[2k]·(cc_h + t) + Fb[2k+1]·(cc_w + l) + (P[k,0]·b + P[k,1]·r), so Fb[2k] and Fb[2k+1] are one
+     * freq channel at the left and right latents of a block row; z = Cb ⊙ [cos πf, sin πf].
+     */
+    @Override
+    float[] coarseInput(Latents latents, Tile tile, SliceWork w) {
+        FeatureMap m = latents.maps();
+        int quarter = hid / 4;
+        int half = hid / 2;
+        float[] z = new float[4 * w.slices * hid];
+        IntStream.range(0, w.slices).parallel().forEach(s -> {
+            float[] cb = new float[hid];
+            float[] fb = new float[hid];
+            for (int v = 0; v < 4; v++) {
+                int top = w.sliceI[s] + (VH[v] > 0 ? 0 : -1);
+                int left = w.sliceJ[s] + (VW[v] > 0 ? 0 : -1);
+                block(m, 0, quarter, top, left, cb);
+                block(m, quarter, quarter, top, left, fb);
+                float startH = tile.ccH() + (w.top[s] - VH[v]);
+                float startW = tile.ccW() + (w.left[s] - VW[v]);
+                float endH = w.bottom[s] - VH[v];
+                float endW = w.right[s] - VW[v];
+                int row = (4 * s + v) * hid;
+                for (int k = 0; k < half; k++) {
+                    float f = fb[2 * k] * startH + fb[2 * k + 1] * startW;
+                    f += phase[2 * k] * endH + phase[2 * k + 1] * endW;
+                    float angle = PI * f;
+                    z[row + k] = cb[k] * (float) Math.cos(angle);
+                    z[row + half + k] = cb[half + k] * (float) Math.sin(angle);
+                }
+            }
+        });
+        return z;
+    }
+
+    /** The 2×2 block at rows top, top + 1 and columns left, left + 1 of channels [first, first + count); 0 outside. */
+    private static void block(FeatureMap m, int first, int count, int top, int left, float[] out) {
+        for (int c = 0; c < count; c++) {
+            for (int dy = 0; dy < 2; dy++) {
+                for (int dx = 0; dx < 2; dx++) {
+                    out[c * 4 + dy * 2 + dx] = m.at(first + c, top + dy, left + dx);
+                }
+            }
+        }
+    }
+
+    @Override
+    double coarseInputMacs(Latents latents, double slices) {
+        double mapsMacs = mapsGraph.macs(latents.feat().channels(), latents.height(), latents.width());
+        return mapsMacs + 4 * slices * 3.0 * hid;
+    }
+
+    @Override
+    public void render(Latents latents, int outHeight, int outWidth, Window window, float[] out, Progress progress) {
+        super.render(latents, outHeight, outWidth, window, out, progress);
+        AntialiasedResize.addTo(latents.input(), outHeight, outWidth, window, out);
+    }
+
+    @Override
+    public float[] sample(Latents latents, int outHeight, int outWidth, double[] ys, double[] xs) {
+        float[] rgb = super.sample(latents, outHeight, outWidth, ys, xs);
+        AntialiasedResize.addAt(latents.input(), outHeight, outWidth, ys, xs, rgb);
+        return rgb;
+    }
+}
