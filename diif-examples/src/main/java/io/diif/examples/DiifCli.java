@@ -48,6 +48,7 @@ public final class DiifCli {
             "  diif bench --model FILE[,FILE] [--liif-model FILE] [--backend A,B] [--sizes 64,256]",
             "             [--scales 2,3,4,6,12,18,24,30] [--runs 3] [--max-gmac 400] [--out table.md]",
             "      encoder/decoder/end-to-end medians, MACs per pixel, GFLOP/s vs plain GEMM, peak RSS",
+            "  diif export-onnx --model FILE OUTDIR    the networks as standard .onnx files, glue weights, README",
             "",
             "options: --model FILE (default: the bundled default model, when present)",
             "         --backend NAME (pytorch, onnx, tensorflow, java; default: -Ddiif.backend, $DIIF_BACKEND, best)",
@@ -88,6 +89,7 @@ public final class DiifCli {
                 case "sample" -> sample(a);
                 case "info" -> info(a);
                 case "bench" -> new BenchCommand(out, err).run(a);
+                case "export-onnx" -> new ExportOnnxCommand(out, err).run(a);
                 default -> throw new UsageException("unknown command '" + a.command + "'");
             }
             return EXIT_OK;
