@@ -190,7 +190,8 @@ abstract class CoarseToFineDecoder implements Decoder {
         if (w.queries == 0) {
             return new float[0];
         }
-        // (1) + (2) Coarse stage per slice and vertex; with `project` also the hidden part of the first fine layer.
+        // (1) The subclass's coarse input per slice and vertex; (2) the backend's coarse layers, with
+        // `project` also the hidden part of the first fine layer.
         float[] coarseIn = coarseInput(latents, tile, w);
         Graph tailGraph = project ? coarseToFineGraph : coarseGraph;
         float[] vertexVectors = tailGraph.nodes().size() == 1 ? coarseIn

@@ -231,6 +231,10 @@ public record ModelConfig(int format, String name, EncoderConfig encoder, Decode
             int blocks = (int) enc.integer("D", 1, MAX_DEPTH);
             int layers = (int) enc.integer("C", 1, MAX_DEPTH);
             int growth = (int) enc.integer("G", 1, MAX_WIDTH);
+            if ((long) blocks * layers > MAX_DEPTH) {
+                throw new ModelFormatException(enc.where + ": D x C = " + blocks + " x " + layers
+                        + " dense layers is more than " + MAX_DEPTH);
+            }
             int kernel = enc.has("kernel") ? (int) enc.integer("kernel", 1, 15) : 3;
             if (kernel % 2 == 0) {
                 throw new ModelFormatException(enc.where + ": kernel " + kernel

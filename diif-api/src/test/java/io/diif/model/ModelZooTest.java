@@ -83,6 +83,7 @@ class ModelZooTest {
         rejects(RDN.replace("\"D\":16,", ""), LTE, "\"D\"", "missing");
         rejects(RDN.replace("\"G\":64", "\"G\":0"), LTE, "\"G\"");
         rejects(RDN.replace("\"kernel\":3", "\"kernel\":4"), LTE, "kernel 4");
+        rejects(RDN.replace("\"C\":8", "\"C\":512"), LTE, "D x C", "dense layers");
         rejects(RDN.replace("}", ",\"scale\":2}"), LTE, "scale");
         rejects(EDSR, LTE.replace("\"hidden_dim\":256", "\"hidden_dim\":255"), "hidden_dim 255");
         rejects(EDSR, LTE.replace("\"hidden\":[256,256,256],", ""), "\"hidden\"", "missing");
