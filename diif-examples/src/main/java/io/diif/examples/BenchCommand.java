@@ -44,8 +44,14 @@ final class BenchCommand {
         if (a.option("--liif-model") != null) {
             models.add(a.option("--liif-model"));
         }
+        if (a.option("--paper-models") != null) {
+            for (String kind : a.option("--paper-models").split(",")) {
+                models.add("paper:" + kind);
+            }
+        }
         if (models.isEmpty()) {
-            throw new DiifCli.UsageException("bench needs --model FILE[,FILE] (and optionally --liif-model FILE)");
+            throw new DiifCli.UsageException("bench needs --model FILE[,FILE], --liif-model FILE or"
+                    + " --paper-models edsr-diif,edsr-liif");
         }
         List<String> backends = a.option("--backend") != null ? Arrays.asList(a.option("--backend").split(","))
                 : Backends.discover().availableNames().stream().filter(n -> !n.equals("java")).toList();
@@ -59,9 +65,16 @@ final class BenchCommand {
             double gemm = gemmGflops(backend);
             err.printf(Locale.ROOT, "bench: %s plain GEMM 256x256 on 65536 rows: %.1f GFLOP/s%n", backend, gemm);
             for (String modelPath : models) {
-                try (DiifModel model = DiifModel.builder().model(Path.of(modelPath)).backend(backend)
-                        .maxOutputPixels(1L << 31).build()) {
-                    String name = Path.of(modelPath).getFileName().toString().replace(".safetensors", "");
+                DiifModel.Builder builder = DiifModel.builder().backend(backend).maxOutputPixels(1L << 31);
+                String name;
+                if (modelPath.startsWith("paper:")) {
+                    name = modelPath.substring(6);
+                    builder.model(RandomModels.paper(name, 0));
+                } else {
+                    name = Path.of(modelPath).getFileName().toString().replace(".safetensors", "");
+                    builder.model(Path.of(modelPath));
+                }
+                try (DiifModel model = builder.build()) {
                     for (int size : sizes) {
                         float[] image = syntheticImage(size);
                         for (double scale : scales) {

@@ -1,0 +1,80 @@
+package io.diif.examples;
+
+import io.diif.model.ModelConfig;
+import io.diif.model.ModelFile;
+import io.diif.model.Safetensors;
+import io.diif.model.TensorLayout;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Models of the paper's sizes with seeded random weights (PyTorch's default initialisation), built in
+ * memory: speed does not depend on the weights, so benchmarks need no model files.
+ */
+final class RandomModels {
+    static final String EDSR = "\"encoder\": {\"type\": \"edsr-baseline\", \"n_resblocks\": 16, \"n_feats\": 64,"
+            + " \"res_scale\": 1.0}";
+    static final String EDSR_DIIF = "{\"format\": 1, \"name\": \"edsr-baseline-diif (random)\", " + EDSR
+            + ", \"decoder\": {\"type\": \"diif\", \"coarse_hidden\": [256, 256], \"fine_hidden\": [256, 256],"
+            + " \"slicing\": \"row\", \"slice_ensemble\": true, \"ensemble_block\": 4, \"coarse_cell\": true,"
+            + " \"fine_cell\": false, \"max_scale\": 4.0}}";
+    static final String EDSR_LIIF = "{\"format\": 1, \"name\": \"edsr-baseline-liif (random)\", " + EDSR
+            + ", \"decoder\": {\"type\": \"liif\", \"hidden\": [256, 256, 256, 256]}}";
+
+    private RandomModels() {
+    }
+
+    /** {@code edsr-diif} (the paper's final model, 4×4 blocks) or {@code edsr-liif}. */
+    static ModelFile paper(String kind, long seed) {
+        String json = switch (kind) {
+            case "edsr-diif" -> EDSR_DIIF;
+            case "edsr-liif" -> EDSR_LIIF;
+            default -> throw new DiifCli.UsageException("unknown paper model '" + kind + "' (edsr-diif, edsr-liif)");
+        };
+        return random(json, kind, seed);
+    }
+
+    static ModelFile random(String configJson, String name, long seed) {
+        ModelConfig config = ModelConfig.parse(configJson, name);
+        Map<String, int[]> shapes = TensorLayout.expected(config);
+        StringBuilder header = new StringBuilder("{\"__metadata__\":{\"diif\":\"")
+                .append(configJson.replace("\\", "\\\\").replace("\"", "\\\"")).append("\"}");
+        long offset = 0;
+        Random random = new Random(seed);
+        ByteArrayOutputStream data = new ByteArrayOutputStream();
+        for (Map.Entry<String, int[]> e : shapes.entrySet()) {
+            int[] shape = e.getValue();
+            int count = 1;
+            for (int d : shape) {
+                count *= d;
+            }
+            // Uniform(±1/sqrt(fan_in)), PyTorch's default for Linear and Conv2d weights and biases.
+            String weightName = e.getKey().replace(".bias", ".weight");
+            int[] w = shapes.get(weightName);
+            int fanIn = 1;
+            for (int i = 1; i < w.length; i++) {
+                fanIn *= w[i];
+            }
+            double bound = 1 / Math.sqrt(fanIn);
+            ByteBuffer b = ByteBuffer.allocate(4 * count).order(ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < count; i++) {
+                b.putFloat((float) ((random.nextDouble() * 2 - 1) * bound));
+            }
+            data.writeBytes(b.array());
+            header.append(",\"").append(e.getKey()).append("\":{\"dtype\":\"F32\",\"shape\":")
+                    .append(java.util.Arrays.toString(shape)).append(",\"data_offsets\":[").append(offset).append(',')
+                    .append(offset + 4L * count).append("]}");
+            offset += 4L * count;
+        }
+        byte[] h = header.append('}').toString().getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream file = new ByteArrayOutputStream();
+        file.writeBytes(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(h.length).array());
+        file.writeBytes(h);
+        file.writeBytes(data.toByteArray());
+        return ModelFile.of(Safetensors.parse(file.toByteArray(), name), name);
+    }
+}
