@@ -149,7 +149,7 @@ final class Json {
                         }
                         pos += 4;
                     }
-                    default -> throw error("bad escape \\" + e);
+                    default -> throw error("bad escape \\" + describe(e));
                 }
             } else if (c < 0x20) {
                 throw error("control character in string");

@@ -334,6 +334,28 @@ class HostileModelFilesTest {
     }
 
     @Test
+    @DisplayName("names and values quoted from the file cannot break the message into lines or reach a terminal")
+    void controlCharactersEscaped() {
+        String[] hostile = {"imnet.\nfake: all good\n", "x\u001b[2J\u001b[31m", "bell\u0007", "nel\u0085", "ls\u2028"};
+        for (String name : hostile) {
+            byte[] file = TinyModel.valid().tensor(name, 2).build();
+            String m = assertThrows(ModelFormatException.class, () -> Reader.BYTES.read(file, NAME)).getMessage();
+            assertTrue(m.contains("unexpected"), () -> name.length() + ": " + m);
+            for (char c : m.toCharArray()) {
+                assertTrue(c >= 0x20 && !(c >= 0x7f && c < 0xa0) && c != '\u2028', () -> "control character in '" + m + "'");
+            }
+        }
+        // A bad escape in the header JSON (the first fuzzing finding: "bad escape \" followed by a raw newline).
+        String m = assertThrows(ModelFormatException.class, () -> Reader.BYTES.read(twoTensors("{\"a\\\n\":1}"), NAME))
+                .getMessage();
+        assertTrue(m.contains("bad escape \\U+000A"), m);
+        // Config values are quoted too.
+        m = assertThrows(ModelFormatException.class, () -> Reader.BYTES.read(TinyModel.valid()
+                .configReplace("edsr-baseline", "edsr\\n\\u001b[0m").build(), NAME)).getMessage();
+        assertTrue(m.contains("edsr\\x0a\\x1b[0m"), m);
+    }
+
+    @Test
     @DisplayName("a missing file or a directory is an IOException naming the path")
     void missingFile(@TempDir Path tmp) {
         IOException e = assertThrows(IOException.class, () -> ModelFile.read(tmp.resolve("absent.safetensors")));
