@@ -67,7 +67,7 @@ public final class ImageFiles {
             throw new IOException(path + ": cannot open");
         }
         try (in) {
-            return read(in, path.toString(), maxPixels);
+            return read(in, path.toString(), maxPixels, Files.size(path));
         }
     }
 
@@ -80,7 +80,7 @@ public final class ImageFiles {
         checkLimit(maxPixels);
         // A memory cache: ImageIO's default for streams may spill to temporary files.
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
-            return read(in, name == null ? "image" : name, maxPixels);
+            return read(in, name == null ? "image" : name, maxPixels, bytes.length);
         }
     }
 
@@ -125,9 +125,13 @@ public final class ImageFiles {
         return readers.next();
     }
 
-    private static BufferedImage read(ImageInputStream in, String what, long maxPixels) throws IOException {
+    private static BufferedImage read(ImageInputStream in, String what, long maxPixels, long length)
+            throws IOException {
         ImageReader reader = reader(in, what);
         try {
+            if (formatName(reader).startsWith("BMP")) {
+                checkBmp(in, what, length);
+            }
             long w;
             long h;
             try {
@@ -149,6 +153,11 @@ public final class ImageFiles {
             try {
                 reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
                 img = reader.read(0);
+            } catch (OutOfMemoryError e) {
+                // Defence in depth: a decoder that sizes a buffer from an unchecked header field. The
+                // allocation failed, so nothing is held; report the file rather than crash the caller.
+                throw new IOException(what + ": corrupt " + formatName(reader) + " (decoding it needs more memory than"
+                        + " this JVM has; the header is probably lying)", e);
             } catch (IOException | RuntimeException e) {
                 // ImageIO plug-ins signal truncated or corrupt data with IIOException, bare EOFException
                 // and assorted runtime exceptions.
@@ -169,6 +178,41 @@ public final class ImageFiles {
             return img;
         } finally {
             reader.dispose();
+        }
+    }
+
+    /**
+     * BMP rules ImageIO's reader does not enforce: it allocates the header's "image size" field for
+     * compressed data without comparing it with the file (a 140-byte file can demand 2 GB), and reads
+     * embedded JPEG/PNG data (compression 4, 5) with a nested reader that no pixel limit covers.
+     */
+    private static void checkBmp(ImageInputStream in, String what, long length) throws IOException {
+        byte[] h = new byte[38];
+        in.mark();
+        try {
+            in.seek(0);
+            int n = in.read(h);
+            if (n < h.length) {
+                return; // too short: the reader reports it
+            }
+        } finally {
+            in.reset();
+        }
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(h).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        long dataOffset = b.getInt(10) & 0xffffffffL;
+        long headerSize = b.getInt(14) & 0xffffffffL;
+        if (headerSize < 40) {
+            return; // OS/2 1.x header: no compression field
+        }
+        int compression = b.getInt(30);
+        long imageSize = b.getInt(34) & 0xffffffffL;
+        if (compression == 4 || compression == 5) {
+            throw new IOException(what + ": BMP with an embedded " + (compression == 4 ? "JPEG" : "PNG")
+                    + " image is not supported");
+        }
+        if (compression != 0 && length >= 0 && imageSize > length - Math.min(length, dataOffset)) {
+            throw new IOException(what + ": corrupt or truncated BMP image (declares " + imageSize
+                    + " bytes of pixel data, the file has " + Math.max(0, length - dataOffset) + " after the header)");
         }
     }
 

@@ -188,6 +188,26 @@ class HostileImagesTest {
         }
 
         @Test
+        @DisplayName("a BMP whose header demands 2 GB of compressed data, or embeds a JPEG, is refused without allocating it")
+        void bmpSizeFields() throws IOException {
+            // Fuzzing finding 2: ImageIO's BMP reader allocates the header's image size field unchecked.
+            long before = HostileModelFilesTest.allocatedBytes();
+            Exception e = refused(Images.compressedBmp(1, 0x7fff0000), "rle-2gb.bmp");
+            assertTrue(e instanceof IOException && e.getMessage().contains("2147418112 bytes"), e.getMessage());
+            e = refused(Images.compressedBmp(4, 0x7fff0000), "embedded.bmp");
+            assertTrue(e.getMessage().contains("embedded JPEG"), e.getMessage());
+            e = refused(Images.compressedBmp(5, 100), "embedded-png.bmp");
+            assertTrue(e.getMessage().contains("embedded PNG"), e.getMessage());
+            long used = HostileModelFilesTest.allocatedBytes() - before;
+            assertTrue(used < 32L << 20, "allocated " + used + " bytes");
+            // The same header with an honest size is an ordinary RLE8 BMP: decoded (5x5 of colour 0).
+            byte[] honest = Images.compressedBmp(1, 16);
+            honest[54 + 1024] = 0;
+            honest[54 + 1024 + 1] = 1; // RLE8 end of bitmap
+            assertEquals(5, read(honest, "honest.bmp").getWidth());
+        }
+
+        @Test
         @DisplayName("the limit is configurable and inclusive")
         void configurable() throws IOException {
             byte[] png = Images.png(100, 100);

@@ -112,6 +112,18 @@ final class Images {
         return b.array();
     }
 
+    /**
+     * A 5×5 BMP header with the given compression (1 = RLE8, 4 = embedded JPEG) whose "image size" field
+     * claims {@code imageSize} bytes of pixel data, followed by 16 bytes.
+     */
+    static byte[] compressedBmp(int compression, int imageSize) {
+        ByteBuffer b = ByteBuffer.allocate(54 + 1024 + 16).order(ByteOrder.LITTLE_ENDIAN);
+        b.put((byte) 'B').put((byte) 'M').putInt(b.capacity()).putInt(0).putInt(54 + 1024).putInt(40).putInt(5)
+                .putInt(5).putShort((short) 1).putShort((short) 8).putInt(compression).putInt(imageSize).putInt(2835)
+                .putInt(2835).putInt(256).putInt(0);
+        return b.array();
+    }
+
     /** A real 8×8 JPEG whose SOF is patched to declare {@code w × h} (at most 65535). */
     static byte[] jpeg(int w, int h) {
         byte[] j = encode(pattern(8, 8, BufferedImage.TYPE_INT_RGB), "jpg");
