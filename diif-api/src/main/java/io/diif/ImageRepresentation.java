@@ -83,7 +83,13 @@ public final class ImageRepresentation implements AutoCloseable {
         model.checkOutputSize(width, height);
         Window win = window == null ? Window.of(width, height) : window;
         win.checkInside(width, height);
-        float[] out = new float[Math.multiplyExact(3, Math.toIntExact(win.pixels()))];
+        if (3 * win.pixels() > Integer.MAX_VALUE - 8) {
+            // Reachable only with a raised maxOutputPixels: one float array cannot hold it.
+            throw new IllegalArgumentException("a window of " + win.width() + "x" + win.height() + " = " + win.pixels()
+                    + " pixels is too large for one FloatImage (3 x pixels must fit in a Java array); render it in"
+                    + " windows or with renderBands");
+        }
+        float[] out = new float[3 * (int) win.pixels()];
         Decoder.Progress sink = Decoder.Progress.NONE;
         if (progress != null) {
             long[] done = {0};

@@ -64,7 +64,9 @@ public final class DiifCli {
 
     public static void main(String[] args) {
         boolean verbose = Arrays.asList(args).contains("--verbose");
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
+        // Engines warn about things a user cannot act on (e.g. DJL: "Failed to detect GPU count"); a failure
+        // must stay one line, so only errors are logged unless --verbose.
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "error");
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
         System.exit(new DiifCli(System.out, System.err).run(args));
     }
@@ -75,13 +77,16 @@ public final class DiifCli {
         try {
             a = Arguments.parse(args);
         } catch (UsageException e) {
-            err.println("diif: " + e.getMessage());
-            err.println(USAGE);
+            err.println("diif: " + printable(e.getMessage()) + " (run 'diif --help' for usage)");
             return EXIT_USAGE;
         }
-        if (a.command == null || a.flag("--help") || a.command.equals("help")) {
-            (a.command == null ? err : out).println(USAGE);
-            return a.command == null ? EXIT_USAGE : EXIT_OK;
+        if (a.flag("--help") || "help".equals(a.command)) {
+            out.println(USAGE);
+            return EXIT_OK;
+        }
+        if (a.command == null) {
+            err.println(USAGE);
+            return EXIT_USAGE;
         }
         try {
             switch (a.command) {
@@ -94,10 +99,11 @@ public final class DiifCli {
             }
             return EXIT_OK;
         } catch (UsageException e) {
-            err.println("diif: " + e.getMessage());
-            err.println("run 'diif --help' for usage");
+            err.println("diif: " + printable(e.getMessage()) + " (run 'diif --help' for usage)");
             return EXIT_USAGE;
-        } catch (Exception | LinkageError e) {
+        } catch (Exception | LinkageError | VirtualMachineError e) {
+            // VirtualMachineError: an OutOfMemoryError or StackOverflowError from one huge request leaves
+            // the JVM able to print a line and exit; anything is better than a stack trace.
             err.println("diif: error: " + oneLine(e));
             if (a.flag("--verbose")) {
                 e.printStackTrace(err);
@@ -106,18 +112,57 @@ public final class DiifCli {
         }
     }
 
-    private static String oneLine(Throwable e) {
+    /** The failure as one printable line: its message, with the exception type where the message alone is unclear. */
+    static String oneLine(Throwable e) {
+        if (e instanceof OutOfMemoryError) {
+            return "out of memory (" + e.getMessage() + "); give Java more with DIIF_JAVA_OPTS=-Xmx8g, or ask for a"
+                    + " smaller output";
+        }
+        if (e instanceof StackOverflowError) {
+            return "stack overflow (StackOverflowError); run with --verbose and report it";
+        }
         String m = e.getMessage();
         if (e instanceof UncheckedIOException && e.getCause() != null) {
             m = e.getCause().getMessage();
         }
         if (m == null || m.isBlank()) {
             m = e.getClass().getSimpleName();
+        } else if (e instanceof java.nio.file.NoSuchFileException && !m.contains("no such file")) {
+            m = m + ": no such file";
+        } else if (e instanceof java.nio.file.AccessDeniedException) {
+            m = m + ": permission denied";
+        } else if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() == null) {
+            m = m + ": " + e.getClass().getSimpleName(); // e.g. FileAlreadyExistsException: the path alone is unclear
         } else if (!(e instanceof IllegalArgumentException || e instanceof IllegalStateException
                 || e instanceof IOException || e instanceof ModelFormatException || e instanceof UncheckedIOException)) {
             m = e.getClass().getSimpleName() + ": " + m;
         }
-        return m.replace('\n', ' ');
+        return printable(m);
+    }
+
+    /**
+     * One line without control characters: file names, tensor names and metadata come from hostile
+     * files, and an escape sequence must not reach the terminal.
+     */
+    static String printable(String s) {
+        if (s == null) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder(Math.min(s.length(), 2000));
+        for (int i = 0; i < s.length() && sb.length() < 2000; i++) {
+            char c = s.charAt(i);
+            if (c == '\n' || c == '\r' || c == '\t') {
+                sb.append(' ');
+            } else if (c < 0x20 || (c >= 0x7f && c < 0xa0) || c == '\u2028' || c == '\u2029') {
+                sb.append(String.format(Locale.ROOT, "\\x%02x", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        if (sb.length() >= 2000) {
+            sb.append("...");
+        }
+        return sb.toString();
     }
 
     private DiifModel openModel(Arguments a) {
@@ -151,19 +196,14 @@ public final class DiifCli {
         if ((scale == null) == (size == null)) {
             throw new UsageException("give exactly one of --scale S and --size WxH");
         }
+        // Arguments, then the input, are checked before the model is read and a backend started: a bad
+        // image fails in milliseconds, without loading native engines.
+        int[] sizeArg = size != null ? parsePair("--size", size, 'x') : null;
+        double[] scaleArg = scale != null ? parseScale(scale) : null;
+        BufferedImage image = ImageFiles.read(in, DiifModel.DEFAULT_MAX_INPUT_PIXELS);
+        int w = sizeArg != null ? sizeArg[0] : scaled(scaleArg[0], image.getWidth());
+        int h = sizeArg != null ? sizeArg[1] : scaled(scaleArg[1], image.getHeight());
         try (DiifModel model = openModel(a)) {
-            BufferedImage image = ImageFiles.read(in, DiifModel.DEFAULT_MAX_INPUT_PIXELS);
-            int w;
-            int h;
-            if (size != null) {
-                int[] wh = parsePair("--size", size, 'x');
-                w = wh[0];
-                h = wh[1];
-            } else {
-                double[] s = parseScale(scale);
-                w = scaled(s[0], image.getWidth());
-                h = scaled(s[1], image.getHeight());
-            }
             long started = System.nanoTime();
             Path parent = outPath.toAbsolutePath().getParent();
             if (parent != null) {
@@ -247,9 +287,9 @@ public final class DiifCli {
             xy[2 * (p - 1)] = parseDouble("x", parts[0]);
             xy[2 * (p - 1) + 1] = parseDouble("y", parts[1]);
         }
+        BufferedImage image = ImageFiles.read(Path.of(a.positionals.get(0)), DiifModel.DEFAULT_MAX_INPUT_PIXELS);
         try (DiifModel model = openModel(a);
-                ImageRepresentation rep = model.encode(
-                        ImageFiles.read(Path.of(a.positionals.get(0)), DiifModel.DEFAULT_MAX_INPUT_PIXELS))) {
+                ImageRepresentation rep = model.encode(image)) {
             float[] raw = rep.sampleRaw(wh[0], wh[1], xy);
             float mean = model.config().mean();
             float std = model.config().std();
@@ -275,16 +315,16 @@ public final class DiifCli {
         if (file != null) {
             ModelFile f = file;
             ModelConfig c = file.config();
-            out.println("model:        " + file.source());
-            out.println("name:         " + c.name());
+            out.println("model:        " + printable(file.source()));
+            out.println("name:         " + printable(c.name()));
             out.println("architecture: " + describe(c));
             out.printf(Locale.ROOT, "parameters:   %,d%n", file.parameterCount());
             out.println("tensors:");
-            f.parameters().forEach((name, p) -> out.printf(Locale.ROOT, "  %-34s %-18s %s%n", name,
+            f.parameters().forEach((name, p) -> out.printf(Locale.ROOT, "  %-34s %-18s %s%n", printable(name),
                     Arrays.toString(p.shape()), f.storedDtypes().get(name)));
             for (Map.Entry<String, String> m : file.metadata().entrySet()) {
                 if (!m.getKey().equals(ModelConfig.METADATA_KEY)) {
-                    out.println("metadata " + m.getKey() + ": " + m.getValue());
+                    out.println("metadata " + printable(m.getKey()) + ": " + printable(m.getValue()));
                 }
             }
         } else {
@@ -405,7 +445,7 @@ public final class DiifCli {
     /** Parsed command line: command, positionals, --options with values and --flags. */
     static final class Arguments {
         private static final List<String> WITH_VALUE = List.of("--scale", "--size", "--model", "--backend",
-                "--max-pixels", "--liif-model", "--sizes", "--scales", "--runs", "--max-gmac", "--out");
+                "--max-pixels", "--liif-model", "--sizes", "--scales", "--runs", "--max-gmac", "--out", "--paper-models");
         private static final List<String> FLAGS = List.of("--verbose", "--quiet", "--help");
         String command;
         final List<String> positionals = new ArrayList<>();
