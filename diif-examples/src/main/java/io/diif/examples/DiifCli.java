@@ -318,7 +318,11 @@ public final class DiifCli {
             out.println("model:        " + printable(file.source()));
             out.println("name:         " + printable(c.name()));
             out.println("architecture: " + describe(c));
-            out.printf(Locale.ROOT, "parameters:   %,d%n", file.parameterCount());
+            long used = file.parameterCount();
+            long registered = io.diif.model.TensorLayout.moduleParameterCount(c);
+            out.printf(Locale.ROOT, "parameters:   %,d%s%n", used, registered == used ? ""
+                    : String.format(Locale.ROOT, " (%,d counting EDSR's frozen mean-shift layers, as PyTorch's"
+                            + " parameters() does)", registered));
             out.println("tensors:");
             f.parameters().forEach((name, p) -> out.printf(Locale.ROOT, "  %-34s %-18s %s%n", printable(name),
                     Arrays.toString(p.shape()), f.storedDtypes().get(name)));
@@ -343,6 +347,10 @@ public final class DiifCli {
         if (c.encoder() instanceof ModelConfig.EdsrBaseline e) {
             sb.append("EDSR-baseline encoder (").append(e.nResblocks()).append(" resblocks, ").append(e.nFeats())
                     .append(" features)");
+        } else if (c.encoder() instanceof ModelConfig.Rdn r) {
+            sb.append("RDN encoder (G0 ").append(r.g0()).append(", D ").append(r.blocks()).append(", C ")
+                    .append(r.layers()).append(", G ").append(r.growth()).append(", kernel ").append(r.kernel())
+                    .append(")");
         } else {
             sb.append(c.encoder().type()).append(" encoder (").append(c.encoder().features()).append(" features)");
         }
@@ -355,6 +363,14 @@ public final class DiifCli {
                     .append(")");
         } else if (c.decoder() instanceof ModelConfig.Liif l) {
             sb.append("LIIF decoder (hidden ").append(l.hidden()).append(")");
+        } else if (c.decoder() instanceof ModelConfig.Lte l) {
+            sb.append("LTE decoder (hidden_dim ").append(l.hiddenDim()).append(", MLP ").append(l.hidden()).append(", ")
+                    .append(Double.isNaN(l.maxScale()) ? "no cell clip" : "cell clip past x" + l.maxScale()).append(")");
+        } else if (c.decoder() instanceof ModelConfig.Dlte d) {
+            sb.append("DLTE decoder (hidden_dim ").append(d.hiddenDim()).append(", coarse ").append(d.coarseHidden())
+                    .append(", fine ").append(d.fineHidden()).append(", row slicing, ")
+                    .append(Double.isNaN(d.maxScale()) ? "no cell clamp" : "cell clamp past x" + d.maxScale())
+                    .append(")");
         } else {
             sb.append(c.decoder().type()).append(" decoder");
         }
