@@ -205,26 +205,34 @@ abstract class CoarseToFineDecoder implements Decoder {
         IntStream.range(0, queries).parallel().forEach(q -> {
             float qh = w.qh[q];
             float qw = w.qw[q];
-            float[] area = new float[4];
-            for (int v = 0; v < 4; v++) {
-                area[v] = Math.abs((qh - VH[v]) * (qw - VW[v])) + AREA_EPSILON;
-            }
-            float total = area[0] + area[1] + area[2] + area[3];
-            int base = 4 * w.querySlice[q] * width;
-            int row = q * fineIn;
+            float a0 = Math.abs((qh - VH[0]) * (qw - VW[0])) + AREA_EPSILON;
+            float a1 = Math.abs((qh - VH[1]) * (qw - VW[1])) + AREA_EPSILON;
+            float a2 = Math.abs((qh - VH[2]) * (qw - VW[2])) + AREA_EPSILON;
+            float a3 = Math.abs((qh - VH[3]) * (qw - VW[3])) + AREA_EPSILON;
+            float total = a0 + a1 + a2 + a3;
             // Vertex v is weighted by the area of the diagonally opposite one (bilinear weights).
-            for (int v = 0; v < 4; v++) {
-                float weight = area[3 - v] / total;
-                int src = base + v * width;
-                for (int o = 0; o < width; o++) {
-                    fineInput[row + o] += weight * vertexVectors[src + o];
-                }
-            }
+            float w0 = a3 / total;
+            float w1 = a2 / total;
+            float w2 = a1 / total;
+            float w3 = a0 / total;
+            int s0 = 4 * w.querySlice[q] * width;
+            int s1 = s0 + width;
+            int s2 = s1 + width;
+            int s3 = s2 + width;
+            int row = q * fineIn;
+            // One fused pass; the sums keep the order v0..v3, then the coordinate part.
             if (project) {
                 for (int o = 0; o < fineWidth; o++) {
-                    fineInput[row + o] += fineBias[o] + fineCoordWeights[2 * o] * qh + fineCoordWeights[2 * o + 1] * qw;
+                    float mix = w0 * vertexVectors[s0 + o] + w1 * vertexVectors[s1 + o] + w2 * vertexVectors[s2 + o]
+                            + w3 * vertexVectors[s3 + o];
+                    fineInput[row + o] = mix + (fineBias[o] + fineCoordWeights[2 * o] * qh
+                            + fineCoordWeights[2 * o + 1] * qw);
                 }
             } else {
+                for (int o = 0; o < width; o++) {
+                    fineInput[row + o] = w0 * vertexVectors[s0 + o] + w1 * vertexVectors[s1 + o]
+                            + w2 * vertexVectors[s2 + o] + w3 * vertexVectors[s3 + o];
+                }
                 fineInput[row + coarseWidth] = qh;
                 fineInput[row + coarseWidth + 1] = qw;
             }
