@@ -271,6 +271,46 @@ public class MakeCorpus {
         write(d, "bomb-60000x60000.jpg", jpeg(jpg, 60000, 60000));
         write(d, "bomb-100000x100000.tif", tiff(100000, 100000));
         write(d, "safetensors-renamed.png", new Model().build());
+        write(d, "bmp-rle-claims-2gb.bmp", bmp(1, 0x7fff0000));
+        write(d, "bmp-embedded-jpeg.bmp", bmp(4, 0x7fff0000));
+        write(d, "jpeg-scan-bomb-2048x2048.jpg", scanBomb(2048, 2000));
+    }
+
+    /** A 5x5 8-bit BMP header with the given compression whose image size field claims {@code imageSize}. */
+    static byte[] bmp(int compression, int imageSize) {
+        ByteBuffer b = ByteBuffer.allocate(54 + 1024 + 16).order(ByteOrder.LITTLE_ENDIAN);
+        b.put((byte) 'B').put((byte) 'M').putInt(b.capacity()).putInt(0).putInt(54 + 1024).putInt(40).putInt(5)
+                .putInt(5).putShort((short) 1).putShort((short) 8).putInt(compression).putInt(imageSize).putInt(2835)
+                .putInt(2835).putInt(256).putInt(0);
+        return b.array();
+    }
+
+    /** A black progressive JPEG whose last scan is repeated: seconds to minutes of decoding. */
+    static byte[] scanBomb(int size, int repeats) throws IOException {
+        javax.imageio.ImageWriter w = ImageIO.getImageWritersByFormatName("jpeg").next();
+        javax.imageio.ImageWriteParam p = w.getDefaultWriteParam();
+        p.setProgressiveMode(javax.imageio.ImageWriteParam.MODE_DEFAULT);
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        try (javax.imageio.stream.ImageOutputStream ios = ImageIO.createImageOutputStream(o)) {
+            w.setOutput(ios);
+            w.write(null, new javax.imageio.IIOImage(new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB), null,
+                    null), p);
+        }
+        byte[] j = o.toByteArray();
+        int sos = -1;
+        for (int i = 0; i + 1 < j.length; i++) {
+            if ((j[i] & 0xff) == 0xff && (j[i + 1] & 0xff) == 0xda) {
+                sos = i;
+            }
+        }
+        int eoi = j.length - 2;
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.write(j, 0, eoi);
+        for (int r = 0; r < repeats; r++) {
+            b.write(j, sos, eoi - sos);
+        }
+        b.write(j, eoi, 2);
+        return b.toByteArray();
     }
 
     static byte[] encode(BufferedImage img, String format) throws IOException {

@@ -73,6 +73,10 @@ public final class Safetensors {
         if (Files.isDirectory(path)) {
             throw new IOException(what + ": is a directory, not a model file");
         }
+        if (Files.exists(path) && !Files.isRegularFile(path)) {
+            // A FIFO would block the open below forever; a device has no size.
+            throw new IOException(what + ": not a regular file");
+        }
         FileChannel ch;
         try {
             ch = FileChannel.open(path, StandardOpenOption.READ);

@@ -208,6 +208,32 @@ class HostileImagesTest {
         }
 
         @Test
+        @DisplayName("a progressive JPEG that repeats its scans (a CPU bomb) is refused before decoding")
+        void jpegScanBomb() throws IOException {
+            byte[] progressive = progressiveJpeg(256, 192);
+            BufferedImage ok = read(progressive, "progressive.jpg");
+            assertEquals(256, ok.getWidth(), "an ordinary progressive JPEG (10 scans) decodes");
+            // Repeat the last scan 500 times: 2048x2048 like this took ImageIO half a minute to decode.
+            int sos = -1;
+            for (int i = 0; i + 1 < progressive.length; i++) {
+                if ((progressive[i] & 0xff) == 0xff && (progressive[i + 1] & 0xff) == 0xda) {
+                    sos = i;
+                }
+            }
+            int eoi = progressive.length - 2;
+            ByteArrayOutputStream bomb = new ByteArrayOutputStream();
+            bomb.write(progressive, 0, eoi);
+            for (int r = 0; r < 500; r++) {
+                bomb.write(progressive, sos, eoi - sos);
+            }
+            bomb.write(progressive, eoi, 2);
+            long start = System.nanoTime();
+            Exception e = refused(bomb.toByteArray(), "scan-bomb.jpg");
+            assertTrue(e.getMessage().contains("scans is refused"), e.getMessage());
+            assertTrue(System.nanoTime() - start < 2_000_000_000L, "refused before decoding");
+        }
+
+        @Test
         @DisplayName("the limit is configurable and inclusive")
         void configurable() throws IOException {
             byte[] png = Images.png(100, 100);
@@ -363,6 +389,20 @@ class HostileImagesTest {
             float[] black = ImageCodec.read(Images.pattern(1, 1, BufferedImage.TYPE_INT_RGB)).rgb();
             assertArrayEquals(new float[] {0, 0, 0}, black);
         }
+    }
+
+    static byte[] progressiveJpeg(int w, int h) throws IOException {
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        javax.imageio.ImageWriteParam param = writer.getDefaultWriteParam();
+        param.setProgressiveMode(javax.imageio.ImageWriteParam.MODE_DEFAULT);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
+            writer.setOutput(ios);
+            writer.write(null, new IIOImage(Images.pattern(w, h, BufferedImage.TYPE_INT_RGB), null, null), param);
+        } finally {
+            writer.dispose();
+        }
+        return out.toByteArray();
     }
 
     static byte[] writeRaster(Raster r) throws IOException {

@@ -363,6 +363,10 @@ class HostileModelFilesTest {
                 e.getMessage());
         e = assertThrows(IOException.class, () -> ModelFile.read(tmp));
         assertTrue(e.getMessage().contains("directory"), e.getMessage());
+        if (Files.isReadable(Path.of("/dev/zero"))) {
+            e = assertThrows(IOException.class, () -> ModelFile.read(Path.of("/dev/zero")));
+            assertTrue(e.getMessage().contains("not a regular file"), e.getMessage());
+        }
     }
 
     /** Bytes this thread has allocated so far (HotSpot's per-thread counter). */
