@@ -61,7 +61,15 @@ final class BenchCommand {
         double maxGmac = a.option("--max-gmac") != null ? DiifCli.parseDouble("--max-gmac", a.option("--max-gmac"))
                 : 400;
         List<Row> rows = new ArrayList<>();
+        StringBuilder loads = new StringBuilder();
         for (String backend : backends) {
+            // First use in this JVM: loads the engine's native libraries and compiles the model.
+            long loadStart = System.nanoTime();
+            try (DiifModel first = DiifModel.builder().backend(backend).model(RandomModels.paper("edsr-diif", 0))
+                    .build()) {
+                loads.append(String.format(Locale.ROOT, "- %s: engine + full-size DIIF model load %.2f s (first in"
+                        + " this JVM; %s)%n", backend, (System.nanoTime() - loadStart) / 1e9, first.backendDescription()));
+            }
             double gemm = gemmGflops(backend);
             err.printf(Locale.ROOT, "bench: %s plain GEMM 256x256 on 65536 rows: %.1f GFLOP/s%n", backend, gemm);
             for (String modelPath : models) {
@@ -98,7 +106,7 @@ final class BenchCommand {
                 }
             }
         }
-        String table = table(rows);
+        String table = table(rows) + "\n" + loads;
         out.print(table);
         if (a.option("--out") != null) {
             Files.writeString(Path.of(a.option("--out")), table);
