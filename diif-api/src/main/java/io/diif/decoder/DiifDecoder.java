@@ -22,8 +22,8 @@ public final class DiifDecoder extends CoarseToFineDecoder {
     private final int features;
     private final int block;
     private final float[] firstBias;
-    /** W1 columns of the six descriptor inputs, [Hc0][6]. */
-    private final float[] descriptorWeights;
+    /** W1 columns of the six descriptor inputs [cc_h, cc_w, top, left, bottom, right], each [Hc0]. */
+    private final float[][] descriptorColumns;
     private final Graph cornerGraph;
     private final Executable corner;
 
@@ -39,9 +39,11 @@ public final class DiifDecoder extends CoarseToFineDecoder {
         int in1 = w1.dim(1);
         int featureInputs = block * block * features;
         this.firstBias = model.parameter("imnet.layers.0.bias").values();
-        this.descriptorWeights = new float[hc0 * 6];
+        this.descriptorColumns = new float[6][hc0];
         for (int o = 0; o < hc0; o++) {
-            System.arraycopy(w1.values(), o * in1 + featureInputs, descriptorWeights, o * 6, 6);
+            for (int d = 0; d < 6; d++) {
+                descriptorColumns[d][o] = w1.values()[o * in1 + featureInputs + d];
+            }
         }
         this.cornerGraph = Networks.diifCornerProjection(model);
         this.corner = compiled.compile(cornerGraph);
@@ -58,25 +60,38 @@ public final class DiifDecoder extends CoarseToFineDecoder {
         float[] cornersChw = corner.run(window, features, tile.i1() - tile.i0() + block, tile.j1() - tile.j0() + block);
         int cornerPlane = (tile.i1() - tile.i0() + 1) * cornerCols;
         int hc0 = firstBias.length;
+        // Corner-major copy, so each slice reads one contiguous row.
+        float[] corners = new float[cornerPlane * hc0];
+        IntStream.range(0, cornerPlane).parallel().forEach(c -> {
+            for (int o = 0; o < hc0; o++) {
+                corners[c * hc0 + o] = cornersChw[o * cornerPlane + c];
+            }
+        });
+        // The cell part is the same for every slice of a render: fold it into the bias once.
         float ccH = tile.ccH();
         float ccW = tile.ccW();
+        float[] constant = new float[hc0];
+        for (int o = 0; o < hc0; o++) {
+            constant[o] = firstBias[o] + descriptorColumns[0][o] * ccH + descriptorColumns[1][o] * ccW;
+        }
+        float[] wTop = descriptorColumns[2];
+        float[] wLeft = descriptorColumns[3];
+        float[] wBottom = descriptorColumns[4];
+        float[] wRight = descriptorColumns[5];
         float[] hidden = new float[4 * w.slices * hc0];
         IntStream.range(0, w.slices).parallel().forEach(s -> {
             for (int v = 0; v < 4; v++) {
                 int ci = w.sliceI[s] - tile.i0() + (VH[v] > 0 ? 1 : 0);
                 int cj = w.sliceJ[s] - tile.j0() + (VW[v] > 0 ? 1 : 0);
-                int cornerIndex = ci * cornerCols + cj;
+                int corner = (ci * cornerCols + cj) * hc0;
                 float d2 = w.top[s] - VH[v];
                 float d3 = w.left[s] - VW[v];
                 float d4 = w.bottom[s] - VH[v];
                 float d5 = w.right[s] - VW[v];
                 int row = (4 * s + v) * hc0;
                 for (int o = 0; o < hc0; o++) {
-                    int k = 6 * o;
-                    float x = cornersChw[o * cornerPlane + cornerIndex] + firstBias[o]
-                            + descriptorWeights[k] * ccH + descriptorWeights[k + 1] * ccW
-                            + descriptorWeights[k + 2] * d2 + descriptorWeights[k + 3] * d3
-                            + descriptorWeights[k + 4] * d4 + descriptorWeights[k + 5] * d5;
+                    float x = corners[corner + o] + constant[o] + wTop[o] * d2 + wLeft[o] * d3 + wBottom[o] * d4
+                            + wRight[o] * d5;
                     hidden[row + o] = Math.max(x, 0f);
                 }
             }
