@@ -84,28 +84,6 @@ public final class ImageFiles {
         }
     }
 
-    /**
-     * The declared width and height of the first image, read from the header only (no pixels decoded).
-     *
-     * @throws IOException as {@link #read(Path, long)}
-     */
-    public static int[] size(Path path) throws IOException {
-        try (ImageInputStream in = ImageIO.createImageInputStream(path.toFile())) {
-            if (in == null) {
-                throw new IOException(path + ": cannot open");
-            }
-            ImageReader reader = reader(in, path.toString());
-            try {
-                reader.setInput(in, true, true);
-                return new int[] {reader.getWidth(0), reader.getHeight(0)};
-            } catch (IOException | RuntimeException e) {
-                throw corrupt(path.toString(), reader, e);
-            } finally {
-                reader.dispose();
-            }
-        }
-    }
-
     private static void checkLimit(long maxPixels) {
         if (maxPixels <= 0) {
             throw new IllegalArgumentException("maxPixels must be > 0, was " + maxPixels);
