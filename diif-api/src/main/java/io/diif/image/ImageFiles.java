@@ -110,8 +110,8 @@ public final class ImageFiles {
             if (formatName(reader).startsWith("BMP")) {
                 checkBmp(in, what, length);
             }
-            // Counted before the reader sees the stream: it may discard what it has read.
-            int jpegScans = formatName(reader).startsWith("JPEG") ? countJpegScans(in, MAX_JPEG_SCANS + 1) : 0;
+            // Checked before the reader sees the stream: it may discard what it has read.
+            int jpegScans = formatName(reader).startsWith("JPEG") ? checkJpegStructure(in, what) : 0;
             long w;
             long h;
             try {
@@ -207,31 +207,135 @@ public final class ImageFiles {
     static final long MAX_JPEG_SCAN_PIXELS = 1L << 32;
 
     /**
-     * Counts a JPEG's scans, up to {@code stopAt}, as SOS markers (0xFF 0xDA cannot occur inside
-     * entropy-coded data). A progressive "scan bomb" repeats scans, and the decoder walks the whole
-     * coefficient buffer once per scan: a 57 KB file of 2048×2048 with 2,000 scans takes half a minute.
+     * Walks a JPEG's marker segments before ImageIO does and returns the number of scans (SOS markers;
+     * the decoder walks the whole image once per scan, so a progressive "scan bomb" of 2,000 repeated
+     * scans in 57 KB takes half a minute). Refuses, as corrupt, what would make libjpeg warn while it
+     * reads the header or data: bytes between segments ("extraneous bytes before marker"), segments
+     * running past the end, and a file cut before its EOI marker. Besides giving a clear message, this
+     * keeps such files away from a JDK 17 defect: the JPEG reader creates the warning's Java string while
+     * it holds arrays pinned with GetPrimitiveArrayCritical, and if a GC is due at that moment every
+     * allocating thread of the JVM blocks forever in GCLocker::stall_until_clear.
      */
-    private static int countJpegScans(ImageInputStream in, int stopAt) throws IOException {
-        int scans = 0;
-        byte[] buf = new byte[1 << 16];
-        boolean ff = false;
+    private static int checkJpegStructure(ImageInputStream in, String what) throws IOException {
         in.mark();
         try {
             in.seek(0);
-            int n;
-            while (scans < stopAt && (n = in.read(buf)) > 0) {
-                for (int i = 0; i < n; i++) {
-                    int b = buf[i] & 0xff;
-                    if (ff && b == 0xda) {
-                        scans++;
+            Bytes b = new Bytes(in);
+            if (b.next() != 0xff || b.next() != 0xd8) {
+                throw new IOException(what + ": corrupt JPEG image (no start-of-image marker)");
+            }
+            int scans = 0;
+            boolean eoi = false;
+            boolean markerStarted = false; // the 0xFF of the next marker was read with the scan data
+            while (!eoi) {
+                if (!markerStarted) {
+                    int c = b.next();
+                    if (c < 0) {
+                        throw new IOException(what + ": truncated JPEG image (ends before its end-of-image marker)");
                     }
-                    ff = b == 0xff;
+                    if (c != 0xff) {
+                        throw new IOException(what + ": corrupt JPEG image (extraneous bytes before a marker at byte "
+                                + (b.position() - 1) + ")");
+                    }
+                }
+                markerStarted = false;
+                int m = b.next();
+                while (m == 0xff) {
+                    m = b.next(); // fill bytes
+                }
+                if (m < 0) {
+                    throw new IOException(what + ": truncated JPEG image (ends inside a marker)");
+                }
+                if (m == 0xd9) {
+                    eoi = true;
+                } else if (m == 0x01 || (m >= 0xd0 && m <= 0xd7) || m == 0xd8) {
+                    continue; // markers without a length
+                } else {
+                    int hi = b.next();
+                    int lo = b.next();
+                    if (lo < 0) {
+                        throw new IOException(what + ": truncated JPEG image (ends inside a segment header)");
+                    }
+                    int length = (hi << 8) | lo;
+                    if (length < 2 || !b.skip(length - 2)) {
+                        throw new IOException(what + ": " + (length < 2 ? "corrupt" : "truncated") + " JPEG image"
+                                + " (marker 0x" + Integer.toHexString(m) + " segment of " + length + " bytes at byte "
+                                + (b.position() - 4) + " runs past the end)");
+                    }
+                    if (m == 0xda) {
+                        scans++;
+                        // Entropy-coded data: 0xFF is followed by 0x00 (stuffing) or a restart marker.
+                        while (true) {
+                            int d = b.next();
+                            if (d < 0) {
+                                throw new IOException(what + ": truncated JPEG image (ends inside the image data,"
+                                        + " before its end-of-image marker)");
+                            }
+                            if (d == 0xff) {
+                                int e = b.peek();
+                                if (e != 0x00 && !(e >= 0xd0 && e <= 0xd7)) {
+                                    markerStarted = true;
+                                    break;
+                                }
+                                b.next();
+                            }
+                        }
+                    }
                 }
             }
+            return scans;
         } finally {
             in.reset();
         }
-        return scans;
+    }
+
+    /** Buffered byte access over an ImageInputStream, with one byte of push-back. */
+    private static final class Bytes {
+        private final ImageInputStream in;
+        private final byte[] buf = new byte[1 << 16];
+        private int pos;
+        private int end;
+        private long consumed;
+
+        Bytes(ImageInputStream in) {
+            this.in = in;
+        }
+
+        /** Makes at least one byte available; false at the end of the stream. */
+        private boolean fill() throws IOException {
+            if (pos < end) {
+                return true;
+            }
+            consumed += end;
+            pos = 0;
+            end = Math.max(0, in.read(buf));
+            return end > 0;
+        }
+
+        int next() throws IOException {
+            return fill() ? buf[pos++] & 0xff : -1;
+        }
+
+        int peek() throws IOException {
+            return fill() ? buf[pos] & 0xff : -1;
+        }
+
+        boolean skip(long n) throws IOException {
+            long left = n;
+            while (left > 0) {
+                if (!fill()) {
+                    return false;
+                }
+                int step = (int) Math.min(left, end - pos);
+                pos += step;
+                left -= step;
+            }
+            return true;
+        }
+
+        long position() {
+            return consumed + pos;
+        }
     }
 
     private static String formatName(ImageReader reader) {
