@@ -274,6 +274,15 @@ public class MakeCorpus {
         write(d, "bmp-rle-claims-2gb.bmp", bmp(1, 0x7fff0000));
         write(d, "bmp-embedded-jpeg.bmp", bmp(4, 0x7fff0000));
         write(d, "jpeg-scan-bomb-2048x2048.jpg", scanBomb(2048, 2000));
+        // Garbage between segments makes libjpeg warn while reading the header: under GC pressure the
+        // JDK 17 JPEG reader then deadlocks the JVM (see JpegWarningDeadlockTest).
+        byte[] small = encode(new BufferedImage(16, 16, BufferedImage.TYPE_INT_RGB), "jpg");
+        int at = 4 + (((small[4] & 0xff) << 8) | (small[5] & 0xff));
+        byte[] garbage = new byte[small.length + 7];
+        System.arraycopy(small, 0, garbage, 0, at);
+        Arrays.fill(garbage, at, at + 7, (byte) 0x42);
+        System.arraycopy(small, at, garbage, at + 7, small.length - at);
+        write(d, "jpeg-garbage-before-marker.jpg", garbage);
     }
 
     /** A 5x5 8-bit BMP header with the given compression whose image size field claims {@code imageSize}. */
