@@ -212,10 +212,11 @@ def save_checkpoint(run, model, opt, state, moments_dtype):
     torch.save(model.state_dict(), os.path.join(new, "model.pt"))
     osd = opt.state_dict()
     if moments_dtype == "bf16":   # halves optim.pt (e.g. to fit a transfer limit); resume widens again
-        for st in osd["state"].values():
-            for k in ("exp_avg", "exp_avg_sq"):
-                if k in st:
-                    st[k] = st[k].to(torch.bfloat16)
+        # state_dict() shares each parameter's state dict with the live optimizer: convert copies only,
+        # or the running optimizer would continue with bfloat16 moments (and PyTorch's CPU Adam fails).
+        osd = dict(osd)
+        osd["state"] = {i: {k: (v.to(torch.bfloat16) if k in ("exp_avg", "exp_avg_sq") else v)
+                            for k, v in st.items()} for i, st in osd["state"].items()}
     torch.save(osd, os.path.join(new, "optim.pt"))
     torch.save(state, os.path.join(new, "state.pt"))
     old = ck + ".old"
