@@ -91,6 +91,34 @@ public final class Graph {
         return new int[] {output.channels(), hw[0], hw[1]};
     }
 
+    /**
+     * Validates one run's input for a backend: the shape fits the graph, {@code input} holds exactly that
+     * many values, and the output fits in a Java array.
+     *
+     * @return the number of output values (0 means there is nothing to compute)
+     */
+    public int checkRun(float[] input, int... shape) {
+        int[] out = outputShape(shape);
+        long expected = 1;
+        for (int d : shape) {
+            expected *= d;
+        }
+        if (input == null || input.length != expected) {
+            throw new IllegalArgumentException("input of graph " + name + " has "
+                    + (input == null ? "no" : String.valueOf(input.length)) + " values, shape "
+                    + Arrays.toString(shape) + " needs " + expected);
+        }
+        long count = 1;
+        for (int d : out) {
+            count *= d;
+        }
+        if (count > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("output of graph " + name + " for input " + Arrays.toString(shape)
+                    + " would have " + count + " values, more than a Java array holds");
+        }
+        return (int) count;
+    }
+
     /** Checks that a shape fits this graph's input; throws naming the mismatch. */
     public void checkInputShape(int... shape) {
         int rank = layout == Layout.IMAGE ? 3 : 2;

@@ -29,15 +29,7 @@ final class GraphInterpreter implements Executable {
         if (closed) {
             throw new IllegalStateException("executable for graph " + graph.name() + " is closed");
         }
-        graph.checkInputShape(shape);
-        long expected = 1;
-        for (int d : shape) {
-            expected *= d;
-        }
-        if (input.length != expected) {
-            throw new IllegalArgumentException("input of graph " + graph.name() + " has " + input.length
-                    + " values, shape needs " + expected);
-        }
+        graph.checkRun(input, shape);
         boolean image = graph.layout() == Graph.Layout.IMAGE;
         int n = graph.nodes().size();
         float[][] values = new float[n][];

@@ -38,20 +38,11 @@ final class OnnxExecutable implements Executable {
             if (closed) {
                 throw new IllegalStateException("executable for graph " + graph.name() + " is closed");
             }
-            int[] outShape = graph.outputShape(shape); // checks the shape
-            if (input.length != count(shape)) {
-                throw new IllegalArgumentException("input of graph " + graph.name() + " has " + input.length
-                        + " values, shape " + Arrays.toString(shape) + " needs " + count(shape));
-            }
-            long outCount = count(outShape);
-            if (outCount > Integer.MAX_VALUE - 8) {
-                throw new IllegalArgumentException("output of graph " + graph.name() + " for input "
-                        + Arrays.toString(shape) + " would have " + outCount + " values, too many for one array");
-            }
+            int outCount = graph.checkRun(input, shape);
             if (outCount == 0) {
                 return new float[0]; // e.g. N = 0 rows: nothing to compute, and ORT need not see it
             }
-            return runSession(input, shape, (int) outCount);
+            return runSession(input, shape, outCount);
         } finally {
             lock.readLock().unlock();
         }
@@ -83,14 +74,6 @@ final class OnnxExecutable implements Executable {
             throw new IllegalStateException("ONNX Runtime failed to run graph " + graph.name() + " on "
                     + Arrays.toString(shape) + ": " + e.getMessage(), e);
         }
-    }
-
-    private static long count(int[] shape) {
-        long n = 1;
-        for (int d : shape) {
-            n *= d;
-        }
-        return n;
     }
 
     @Override

@@ -84,23 +84,7 @@ final class PyTorchExecutable implements Executable {
         if (closed) {
             throw closedException();
         }
-        graph.checkInputShape(shape);
-        long count = 1;
-        for (int d : shape) {
-            count *= d;
-        }
-        if (input == null || input.length != count) {
-            throw new IllegalArgumentException("input of graph " + graph.name() + " has "
-                    + (input == null ? "no" : String.valueOf(input.length)) + " values, shape needs " + count);
-        }
-        long outCount = 1;
-        for (int d : graph.outputShape(shape)) {
-            outCount *= d;
-        }
-        if (outCount > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("output of graph " + graph.name() + " would have " + outCount
-                    + " values, more than a Java array holds");
-        }
+        int outCount = graph.checkRun(input, shape);
         ReentrantReadWriteLock.ReadLock read = lock.readLock();
         read.lock();
         try {

@@ -161,25 +161,8 @@ final class TensorFlowExecutable implements Executable {
             if (closed) {
                 throw new IllegalStateException("executable for graph " + graph.name() + " is closed");
             }
-            graph.checkInputShape(shape);
-            long expected = 1;
-            for (int d : shape) {
-                expected *= d;
-            }
-            if (input == null || input.length != expected) {
-                throw new IllegalArgumentException("input of graph " + graph.name() + " has "
-                        + (input == null ? "no" : String.valueOf(input.length)) + " values, shape "
-                        + Arrays.toString(shape) + " needs " + expected);
-            }
+            int count = graph.checkRun(input, shape);
             int[] outShape = graph.outputShape(shape);
-            long count = 1;
-            for (int d : outShape) {
-                count *= d;
-            }
-            if (count > Integer.MAX_VALUE - 8) {
-                throw new IllegalArgumentException("graph " + graph.name() + ": output of shape "
-                        + Arrays.toString(outShape) + " does not fit in a Java array");
-            }
             if (count == 0) {
                 return new float[0]; // e.g. zero rows: nothing to compute, TensorFlow is not called
             }
