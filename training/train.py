@@ -277,6 +277,9 @@ def parse_args(argv=None):
     ap.add_argument("--slices", type=int, default=0,
                     help="DIIF: decode this many random slices per group (0 = the full grid)")
     ap.add_argument("--queries", type=int, default=2304, help="LIIF: query pixels per patch (0 = all)")
+    ap.add_argument("--init", choices=["random", "interpolation"], default="random",
+                    help="new runs only: PyTorch's random initialisation, or one that already interpolates "
+                         "(DIIF, 4x4 blocks: see diif_torch.init_as_interpolation)")
     ap.add_argument("--lr", type=float, default=4e-4, help="peak learning rate")
     ap.add_argument("--lr-min", type=float, default=1e-6)
     ap.add_argument("--warmup", type=int, default=1000)
@@ -333,6 +336,8 @@ def main(argv=None):
     state = load_checkpoint(args.run, model, opt, device)
     rng = np.random.default_rng(args.seed)
     if state is None:
+        if args.init == "interpolation":
+            dt.init_as_interpolation(model, tail_scale=0.01)
         state = {"step": 0, "train_seconds": 0.0, "samples": 0, "config": config, "args": vars(args),
                  "started": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
                  "loss_ema": None, "history": []}
