@@ -57,7 +57,7 @@ public final class ImageRepresentation implements AutoCloseable {
         return renderRaw(width, height).toBufferedImage();
     }
 
-    /** Renders at {@code round(scale·W) × round(scale·H)}. */
+    /** Renders at {@code round(scale·W) × round(scale·H)}, halves rounded to even (Math.rint). */
     public BufferedImage render(double scale) {
         return render(scaled("scale", scale, width()), scaled("scale", scale, height()));
     }

@@ -112,6 +112,22 @@ public final class ModelFile {
         return metadata;
     }
 
+    /**
+     * How the model was trained, as its file records it ({@code "training"} in the config: data, steps,
+     * recipe, date, final loss, validation PSNRs); empty when the file says nothing. Values are JSON
+     * types: Map, List, String, Double, Long, Boolean or null.
+     */
+    public Map<String, Object> training() {
+        Object root = Json.parse(metadata.get(ModelConfig.METADATA_KEY), source + " config");
+        Object t = root instanceof Map<?, ?> m ? m.get("training") : null;
+        if (!(t instanceof Map<?, ?> training)) {
+            return Map.of();
+        }
+        Map<String, Object> copy = new LinkedHashMap<>();
+        training.forEach((k, v) -> copy.put((String) k, v));
+        return Collections.unmodifiableMap(copy);
+    }
+
     /** Stored dtype per tensor (F32, F16, BF16) before widening. */
     public Map<String, String> storedDtypes() {
         return storedDtypes;
