@@ -4,6 +4,7 @@ import io.diif.Diif;
 import io.diif.DiifModel;
 import io.diif.FloatImage;
 import io.diif.ImageRepresentation;
+import io.diif.examples.eval.EvalCommand;
 import io.diif.image.ImageFiles;
 import io.diif.image.Npy;
 import io.diif.image.PngStreamWriter;
@@ -49,6 +50,10 @@ public final class DiifCli {
             "             [--scales 2,3,4,6,12,18,24,30] [--runs 3] [--max-gmac 400] [--out table.md]",
             "      encoder/decoder/end-to-end medians, MACs per pixel, GFLOP/s vs plain GEMM, peak RSS",
             "  diif export-onnx --model FILE OUTDIR    the networks as standard .onnx files, glue weights, README",
+            "  diif eval --images DIR|FILE[,...] [--model FILE] [--liif-model FILE] [--backend NAME]",
+            "            [--scales 2,3,4,6,12,18,24,30] [--max-side N] [--out report.md] [--pictures DIR]",
+            "            [--picture-scales 4,12] [--label NAME]",
+            "      PSNR (RGB, luma) and SSIM against bicubic on images downscaled by each scale; report.csv per image",
             "",
             "options: --model FILE (default: the bundled default model, when present)",
             "         --backend NAME (pytorch, onnx, tensorflow, java; default: -Ddiif.backend, $DIIF_BACKEND, best)",
@@ -95,6 +100,7 @@ public final class DiifCli {
                 case "info" -> info(a);
                 case "bench" -> new BenchCommand(out, err).run(a);
                 case "export-onnx" -> new ExportOnnxCommand(out, err).run(a);
+                case "eval" -> new EvalCommand(out, err).run(a);
                 default -> throw new UsageException("unknown command '" + a.command + "'");
             }
             return EXIT_OK;
@@ -144,7 +150,7 @@ public final class DiifCli {
      * One line without control characters: file names, tensor names and metadata come from hostile
      * files, and an escape sequence must not reach the terminal.
      */
-    static String printable(String s) {
+    public static String printable(String s) {
         if (s == null) {
             return "";
         }
@@ -165,9 +171,13 @@ public final class DiifCli {
         return sb.toString();
     }
 
-    private DiifModel openModel(Arguments a) {
+    private static DiifModel openModel(Arguments a) {
+        return openModel(a, a.option("--model"));
+    }
+
+    /** The model file {@code model} (null: the bundled default model) on --backend, within --max-pixels. */
+    public static DiifModel openModel(Arguments a, String model) {
         DiifModel.Builder b = DiifModel.builder().backend(a.option("--backend"));
-        String model = a.option("--model");
         if (model != null) {
             b.model(Path.of(model));
         } else {
@@ -323,6 +333,10 @@ public final class DiifCli {
             out.printf(Locale.ROOT, "parameters:   %,d%s%n", used, registered == used ? ""
                     : String.format(Locale.ROOT, " (%,d counting EDSR's frozen mean-shift layers, as PyTorch's"
                             + " parameters() does)", registered));
+            Map<String, Object> training = file.training();
+            if (!training.isEmpty()) {
+                out.println("trained:      " + printable(describeTraining(training)));
+            }
             out.println("tensors:");
             f.parameters().forEach((name, p) -> out.printf(Locale.ROOT, "  %-34s %-18s %s%n", printable(name),
                     Arrays.toString(p.shape()), f.storedDtypes().get(name)));
@@ -340,6 +354,34 @@ public final class DiifCli {
         d.broken().forEach(b -> out.println("failed:       " + b));
         BackendProvider chosen = Backends.resolve(a.option("--backend"));
         out.println("would run on: " + chosen.name());
+    }
+
+    /** One line from a model's training record: steps, data, date, final loss, validation. */
+    static String describeTraining(Map<String, Object> t) {
+        List<String> parts = new ArrayList<>();
+        if (t.get("steps") instanceof Number n) {
+            parts.add(String.format(Locale.ROOT, "%,d steps", n.longValue()));
+        }
+        if (t.get("samples") instanceof Number n) {
+            parts.add(String.format(Locale.ROOT, "%,d patches", n.longValue()));
+        }
+        if (t.get("train_seconds") instanceof Number n) {
+            parts.add(String.format(Locale.ROOT, "%.1f h on %s", n.doubleValue() / 3600, t.get("devices")));
+        }
+        if (t.get("data") instanceof Map<?, ?> d) {
+            parts.add("data " + d.get("photos") + " photos, " + (d.get("pixels") instanceof Number p
+                    ? String.format(Locale.ROOT, "%.0f Mpixels", p.doubleValue() / 1e6) : "?"));
+        }
+        if (t.get("final_loss") != null) {
+            parts.add("final L1 " + t.get("final_loss"));
+        }
+        if (t.get("date") != null) {
+            parts.add("exported " + t.get("date"));
+        }
+        if (parts.isEmpty()) {
+            parts.add(t.toString());
+        }
+        return String.join("; ", parts);
     }
 
     static String describe(ModelConfig c) {
@@ -429,7 +471,7 @@ public final class DiifCli {
         return new int[] {w, h};
     }
 
-    static long parseLong(String option, String s) {
+    public static long parseLong(String option, String s) {
         try {
             long v = Long.parseLong(s.trim());
             if (v > Integer.MAX_VALUE && !option.equals("--max-pixels")) {
@@ -450,18 +492,19 @@ public final class DiifCli {
     }
 
     /** A mistake in how the command was called (exit code 2). */
-    static final class UsageException extends RuntimeException {
+    public static final class UsageException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        UsageException(String message) {
+        public UsageException(String message) {
             super(message);
         }
     }
 
     /** Parsed command line: command, positionals, --options with values and --flags. */
-    static final class Arguments {
+    public static final class Arguments {
         private static final List<String> WITH_VALUE = List.of("--scale", "--size", "--model", "--backend",
-                "--max-pixels", "--liif-model", "--sizes", "--scales", "--runs", "--max-gmac", "--out", "--paper-models");
+                "--max-pixels", "--liif-model", "--sizes", "--scales", "--runs", "--max-gmac", "--out", "--paper-models",
+                "--images", "--max-side", "--pictures", "--picture-scales", "--label");
         private static final List<String> FLAGS = List.of("--verbose", "--quiet", "--help");
         String command;
         final List<String> positionals = new ArrayList<>();
@@ -506,15 +549,15 @@ public final class DiifCli {
             return a;
         }
 
-        String option(String name) {
+        public String option(String name) {
             return options.get(name);
         }
 
-        boolean flag(String name) {
+        public boolean flag(String name) {
             return flags.contains(name);
         }
 
-        void expectPositionals(int n, String what) {
+        public void expectPositionals(int n, String what) {
             if (positionals.size() != n) {
                 throw new UsageException(what + ": expected " + n + " arguments, got " + positionals.size());
             }

@@ -13,12 +13,12 @@ import java.util.List;
 import javax.imageio.ImageIO;
 
 /** Runs {@link DiifCli} in-process with captured streams, with a valid model and image on disk. */
-final class CliHarness {
-    final Path dir;
-    final Path model;
-    final Path image;
+public final class CliHarness {
+    public final Path dir;
+    public final Path model;
+    public final Path image;
 
-    CliHarness(Path dir) {
+    public CliHarness(Path dir) {
         this.dir = dir;
         try {
             model = dir.resolve("model-diif-row.safetensors");
@@ -34,8 +34,8 @@ final class CliHarness {
     }
 
     /** One run's exit code and output. */
-    record Run(int exit, String out, String err) {
-        List<String> errLines() {
+    public record Run(int exit, String out, String err) {
+        public List<String> errLines() {
             return err.isEmpty() ? List.of() : List.of(err.split("\r?\n", -1)).stream().filter(l -> !l.isEmpty())
                     .toList();
         }
@@ -46,7 +46,7 @@ final class CliHarness {
         }
     }
 
-    static Run run(String... args) {
+    public static Run run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int exit;

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The command line's failure contract: one line on stderr, a non-zero exit, a stack trace only with --verbose. */
 @DisplayName("diif command line failures")
-class DiifCliErrorsTest {
+public class DiifCliErrorsTest {
     @TempDir
     static Path dir;
     static CliHarness cli;
@@ -25,7 +25,7 @@ class DiifCliErrorsTest {
         cli = new CliHarness(dir);
     }
 
-    static void oneLineFailure(Run r, int exit, String... fragments) {
+    public static void oneLineFailure(Run r, int exit, String... fragments) {
         assertEquals(exit, r.exit(), r::toString);
         List<String> lines = r.errLines();
         assertEquals(1, lines.size(), () -> "stderr must be one line: " + r);
