@@ -288,6 +288,11 @@ def parse_args(argv=None):
     ap.add_argument("--decay-factor", type=float, default=0.5)
     ap.add_argument("--clip-grad", type=float, default=0.0, help="max gradient norm (0 = off)")
     ap.add_argument("--bf16", action="store_true", help="bfloat16 autocast for the networks")
+    ap.add_argument("--bf16-until", type=int, default=0,
+                    help="with --bf16: autocast only before this step, float32 from there on (0 = always). The "
+                         "models then finish training in the precision they are run in: bfloat16 rounds the "
+                         "carried colour to about 1/128, which the weights learn to compensate, and float32 "
+                         "inference then shows a colour offset of 1-2 levels in flat regions")
     ap.add_argument("--no-tf32", action="store_true", help="CUDA: full float32 matrix products (default TF32)")
     ap.add_argument("--weighting", choices=["area", "sqrt", "uniform"], default="area",
                     help="how photos are drawn: by area (every pixel alike), sqrt(area), or uniformly")
@@ -422,6 +427,7 @@ def main(argv=None):
             g["lr"] = lr_now
         groups = [sampler.group(rng, n, device) for n in sizes]
         lr_all = torch.cat([g[0] for g in groups])
+        amp["enabled"] = args.bf16 and not (args.bf16_until and step >= args.bf16_until)
         with torch.autocast(**amp):
             feat = model.encode(lr_all)
             maps = model.corners(feat) if isinstance(model, dt.DiifNet) else model.first_layer_maps(feat)
