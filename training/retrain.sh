@@ -4,8 +4,10 @@
 # io/diif/models/default.safetensors. ARCH=liif trains the EDSR-baseline-LIIF baseline the same way.
 # Usage: retrain.sh [WORK]          (default WORK = training/work, git-ignored)
 # Settings (environment): ARCH (diif|liif), STEPS (schedule length), BATCH, LR, SLICES (DIIF slices per
-#   group, 0 = full grid), QUERIES (LIIF), BF16 (1 = bfloat16 autocast), MAX_MINUTES (stop and checkpoint),
-#   PYTHON (an interpreter with PyTorch), INIT (DIIF: interpolation|random), DATA (an existing prepared or packed data folder: skips the download), EXTRA (more train.py flags).
+#   group, 0 = full grid), QUERIES (LIIF), BF16 (1 = bfloat16 autocast), BF16_UNTIL (float32 from this
+#   step on), INIT (DIIF: interpolation|random), MAX_MINUTES (stop and checkpoint), PYTHON (an interpreter
+#   with PyTorch), DATA (an existing prepared or packed data folder: skips the download), EXTRA (more
+#   train.py flags).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 WORK=${1:-$HERE/work}
@@ -16,12 +18,12 @@ if [[ ! -f "$DATA/prepared.json" ]]; then
   "$HERE/prepare-data.sh" "$DATA"
 fi
 # The defaults are the settings of the shipped default model (2 CPU cores, about 2 hours).
-FLAGS=(--arch "$ARCH" --data "$DATA" --run "$RUN" --steps "${STEPS:-20000}" --batch "${BATCH:-8}"
+FLAGS=(--arch "$ARCH" --data "$DATA" --run "$RUN" --steps "${STEPS:-16000}" --batch "${BATCH:-8}"
        --scales-per-batch 4 --patch 48 --scale-min 1 --scale-max 4 --lr "${LR:-2e-4}" --warmup 500
        --schedule cosine --slices "${SLICES:-1152}" --queries "${QUERIES:-2304}" --val-every 1000
        --val-crop 192 --val-max 4 --ckpt-every 500 --ckpt-moments bf16 --final-val
        --max-minutes "${MAX_MINUTES:-0}")
 [[ "$ARCH" == diif ]] && FLAGS+=(--init "${INIT:-interpolation}")
-[[ "${BF16:-1}" == 1 ]] && FLAGS+=(--bf16)
+[[ "${BF16:-1}" == 1 ]] && FLAGS+=(--bf16 --bf16-until "${BF16_UNTIL:-12000}")
 "${PYTHON:-python3}" "$HERE/train.py" "${FLAGS[@]}" ${EXTRA:-}
 "${PYTHON:-python3}" "$HERE/export.py" "$RUN" "$WORK/$ARCH.safetensors" --name "edsr-baseline-$ARCH"
