@@ -514,21 +514,24 @@ def psnr(a, b, shave=0):
 # ---------------------------------------------------------------------------------------------------
 @torch.no_grad()
 def init_as_interpolation(model, tail_scale=0.1):
-    """Sets a freshly initialised DiifNet so that it already computes a smooth interpolation of its input.
+    """Sets a freshly initialised DiifNet or LiifNet so that it already computes a smooth interpolation of
+    its input.
 
     Why: models of this family spend their first thousands of steps learning to reproduce the input
     before they can beat interpolation; on a CPU budget that phase is most of the training. Three
     channels of every stage carry the picture through linearly, the other channels keep their random
     initialisation and learn the rest:
       encoder: feature channels 0-2 are the normalised RGB (head identity, body output zero there);
-      coarse MLP: units 0-2 are the bicubic (Keys a = -0.5) estimate of the colour at the vertex, from
-        the 4x4 block around it, plus 2 (so the ReLUs pass it unchanged: the estimate is > -1.57);
-      fine MLP: units 0-2 carry the slice-ensemble mix of those, i.e. the bilinear interpolation of the
-        four vertex estimates; the output layer subtracts the 2 again.
+      DIIF: coarse units 0-2 are the bicubic (Keys a = -0.5) estimate of the colour at the vertex from
+        the 4x4 block around it, plus 2 (so the ReLUs pass it unchanged: the estimate is > -1.57); fine
+        units 0-2 carry the slice-ensemble mix of those, i.e. the bilinear interpolation of the four
+        vertex estimates;
+      LIIF: units 0-2 of every layer carry the latent's own colour plus 2 (the centre of its 3x3
+        unfold), so the local ensemble is the bilinear interpolation of the pixels;
+      the output layer subtracts the 2 again.
     The output layer reads the random channels through weights scaled by tail_scale, so those start
     small but receive gradients from the first step.
     """
-    assert isinstance(model, DiifNet) and model.block == 4, "interpolating init: DIIF with 4x4 blocks only"
     enc = model.encoder
     head = enc.head[0]
     head.weight[:3].zero_()
@@ -538,22 +541,28 @@ def init_as_interpolation(model, tail_scale=0.1):
     last = enc.body[-1]
     last.weight[:3].zero_()
     last.bias[:3].zero_()
-
-    B = model.block
     Fd = enc.out_dim
-    k = torch.tensor([-1.0, 9.0, 9.0, -1.0]) / 16     # Keys a = -0.5 at the midpoint of 4 samples
-    kk = (k[:, None] * k[None, :]).reshape(-1)
-    l0 = model.imnet.layers[0]
-    l0.weight[:3].zero_()
+    if isinstance(model, DiifNet):
+        assert model.block == 4, "interpolating init: DIIF with 4x4 blocks only"
+        B = model.block
+        k = torch.tensor([-1.0, 9.0, 9.0, -1.0]) / 16     # Keys a = -0.5 at the midpoint of 4 samples
+        taps = (k[:, None] * k[None, :]).reshape(-1)
+        first, hidden = model.imnet.layers[0], list(model.imnet.layers)[2::2]
+        tail = list(model.imnet.tail)
+        hidden += tail[0:-1:2]
+        out = tail[-1]
+    else:
+        B = 3
+        taps = torch.zeros(9)
+        taps[4] = 1.0                                     # the centre of the 3x3 unfold
+        layers = list(model.imnet.layers)
+        first, hidden, out = layers[0], layers[2:-1:2], layers[-1]
+    first.weight[:3].zero_()
     for c in range(3):
-        l0.weight[c, c * B * B:(c + 1) * B * B] = kk.to(l0.weight.dtype)
-    l0.bias[:3] = 2.0
-    for layer in list(model.imnet.layers)[2::2]:
+        first.weight[c, c * B * B:(c + 1) * B * B] = taps.to(first.weight.dtype)
+    first.bias[:3] = 2.0
+    for layer in hidden:
         _pass_through(layer)
-    tail = list(model.imnet.tail)
-    for layer in tail[0:-1:2]:
-        _pass_through(layer)
-    out = tail[-1]
     out.weight.mul_(tail_scale)
     out.weight[:, :3].zero_()
     for c in range(3):

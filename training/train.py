@@ -279,7 +279,7 @@ def parse_args(argv=None):
     ap.add_argument("--queries", type=int, default=2304, help="LIIF: query pixels per patch (0 = all)")
     ap.add_argument("--init", choices=["random", "interpolation"], default="random",
                     help="new runs only: PyTorch's random initialisation, or one that already interpolates "
-                         "(DIIF, 4x4 blocks: see diif_torch.init_as_interpolation)")
+                         "(see diif_torch.init_as_interpolation)")
     ap.add_argument("--lr", type=float, default=4e-4, help="peak learning rate")
     ap.add_argument("--lr-min", type=float, default=1e-6)
     ap.add_argument("--warmup", type=int, default=1000)
