@@ -37,10 +37,12 @@ def provenance(state):
             "scale_range": [a.get("scale_min"), a.get("scale_max")],
             "downsampling": "bicubic, antialiased (a=-0.5), LR quantised to 8 bits"
                             + (" (not quantised)" if a.get("no_quantize_lr") else ""),
-            "augmentation": "horizontal/vertical flips, transpose", "loss": "L1 (normalised space)",
+            "augmentation": "horizontal/vertical flips, transpose (all 8 flips and 90-degree rotations)",
+            "loss": "L1 (normalised space)", "init": a.get("init", "random"),
             "optimizer": "Adam(0.9, 0.999)", "lr_peak": a.get("lr"), "warmup": a.get("warmup"),
             "schedule": a.get("schedule"), "schedule_steps": a.get("steps"),
             "slices_per_group": a.get("slices"), "liif_queries": a.get("queries"), "bf16": a.get("bf16"),
+            "bf16_until": a.get("bf16_until"),
             "seed": a.get("seed"),
         },
         "final_loss": None if loss is None else round(float(loss), 6),
@@ -50,6 +52,7 @@ def provenance(state):
         "devices": sorted({h.get("device", "?") for h in hist}),
         "torch": sorted({h.get("torch", "?") for h in hist}),
         "started": state.get("started"),
+        "sessions": [{k: h.get(k) for k in ("resumed_at", "when", "device", "torch", "argv")} for h in hist],
         "checkpoint_saved": state.get("saved"),
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
     }

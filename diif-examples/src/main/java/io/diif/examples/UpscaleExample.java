@@ -1,5 +1,6 @@
 package io.diif.examples;
 
+import io.diif.Diif;
 import io.diif.DiifModel;
 import io.diif.ImageRepresentation;
 import java.awt.image.BufferedImage;
@@ -13,22 +14,29 @@ import javax.imageio.ImageIO;
  *
  * <pre>
  * java -cp "diif-examples/target/diif-cli.jar:diif-examples/target/lib/*" io.diif.examples.UpscaleExample \
- *     diif-examples/samples/cat-eye.png MODEL.safetensors OUTDIR
+ *     diif-examples/samples/cat-eye.png OUTDIR [MODEL.safetensors]
  * </pre>
+ * Without a model file it uses the bundled default model.
  */
 public final class UpscaleExample {
     private UpscaleExample() {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 3) {
-            System.err.println("usage: UpscaleExample IMAGE MODEL OUTDIR");
+        if (args.length != 2 && args.length != 3) {
+            System.err.println("usage: UpscaleExample IMAGE OUTDIR [MODEL]");
             System.exit(2);
         }
         BufferedImage photo = ImageIO.read(new File(args[0]));
-        File outDir = new File(args[2]);
+        File outDir = new File(args[1]);
         outDir.mkdirs();
-        try (DiifModel model = DiifModel.load(Path.of(args[1]));
+        DiifModel.Builder builder = DiifModel.builder();
+        if (args.length == 3) {
+            builder.model(Path.of(args[2]));
+        } else {
+            builder.modelResource(Diif.DEFAULT_MODEL_RESOURCE);
+        }
+        try (DiifModel model = builder.build();
                 ImageRepresentation rep = model.encode(photo)) {
             // One encoding, any number of sizes: an integer scale, a fractional one, different x and y scales.
             ImageIO.write(rep.render(2.0), "png", new File(outDir, "x2.png"));
