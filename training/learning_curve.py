@@ -58,7 +58,7 @@ def draw(gains, out, title):
             d.line(pts, fill=c, width=2)
         for x, y in pts:
             d.ellipse([x - 2, y - 2, x + 2, y + 2], fill=c)
-        d.text((W - R - 60, T + 8 + 14 * n), "x%d" % scale, fill=c)
+        d.text((W - R - 60, H - B - 16 - 14 * (len(gains) - 1 - n)), "x%d" % scale, fill=c)   # bottom right
     img.save(out)
 
 
