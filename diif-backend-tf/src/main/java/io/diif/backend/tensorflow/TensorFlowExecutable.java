@@ -7,8 +7,7 @@ import io.diif.spi.Executable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.locks.ReadWriteLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.concurrent.locks.ReentrantLock;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -27,8 +26,11 @@ import org.tensorflow.types.TFloat32;
  * {@code [C,H,W]} input is fed as {@code [1,C,H,W]} and transposed in the graph, convolution weights are
  * stored HWIO, and the output is transposed back. Dense weights are stored {@code [in,out]}.
  *
- * <p>Thread-safe: {@code TF_SessionRun} may be called concurrently; a read-write lock only orders
- * runs against {@link #close()}.
+ * <p>Thread-safe, one run at a time per session: concurrent {@code TF_SessionRun} calls on one session
+ * crashed the JVM (SIGSEGV in {@code tensorflow::CreateAndExecuteReorder}, the oneDNN kernels' cached
+ * weight reorders, TensorFlow Java 1.0.0) and before that gave results differing by 2e-5. Each run
+ * already uses every core through the intra-op pool, so little throughput is lost; different
+ * executables (the encoder and the decoder graphs) still run concurrently.
  */
 final class TensorFlowExecutable implements Executable {
     private static final int[] NCHW_TO_NHWC = {0, 2, 3, 1};
@@ -41,7 +43,7 @@ final class TensorFlowExecutable implements Executable {
     private final Session session;
     private final Placeholder<TFloat32> input;
     private final Operand<TFloat32> output;
-    private final ReadWriteLock lock = new ReentrantReadWriteLock();
+    private final ReentrantLock lock = new ReentrantLock();
     private boolean closed;
 
     TensorFlowExecutable(Graph graph, ConfigProto config) {
@@ -156,7 +158,7 @@ final class TensorFlowExecutable implements Executable {
 
     @Override
     public float[] run(float[] input, int... shape) {
-        lock.readLock().lock();
+        lock.lock();
         try {
             if (closed) {
                 throw new IllegalStateException("executable for graph " + graph.name() + " is closed");
@@ -179,13 +181,13 @@ final class TensorFlowExecutable implements Executable {
                 return values;
             }
         } finally {
-            lock.readLock().unlock();
+            lock.unlock();
         }
     }
 
     @Override
     public void close() {
-        lock.writeLock().lock();
+        lock.lock();
         try {
             if (closed) {
                 return;
@@ -197,7 +199,7 @@ final class TensorFlowExecutable implements Executable {
                 tfGraph.close();
             }
         } finally {
-            lock.writeLock().unlock();
+            lock.unlock();
         }
     }
 
