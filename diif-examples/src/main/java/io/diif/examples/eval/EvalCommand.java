@@ -45,7 +45,7 @@ public final class EvalCommand {
     }
 
     /** A column of the report: bicubic when {@code model} is null. */
-    private record Method(String name, DiifModel model) {
+    record Method(String name, DiifModel model) {
         Rgb8 upscale(Rgb8 input, int width, int height) {
             if (model == null) {
                 return input.resize(width, height);
@@ -156,7 +156,8 @@ public final class EvalCommand {
         }
     }
 
-    private static Trial trial(Rgb8 truth, int scale, List<Method> methods) {
+    /** The protocol for one truth: its downscale by 1/scale as the input, and each method's restoration. */
+    static Trial trial(Rgb8 truth, int scale, List<Method> methods) {
         Rgb8 input = truth.resize(truth.width() / scale, truth.height() / scale);
         return new Trial(truth, input, methods.stream().map(m -> m.upscale(input, truth.width(), truth.height()))
                 .toList());
