@@ -541,7 +541,6 @@ def init_as_interpolation(model, tail_scale=0.1):
     last = enc.body[-1]
     last.weight[:3].zero_()
     last.bias[:3].zero_()
-    Fd = enc.out_dim
     if isinstance(model, DiifNet):
         assert model.block == 4, "interpolating init: DIIF with 4x4 blocks only"
         B = model.block
