@@ -29,14 +29,17 @@ abstract class CoarseToFineDecoder implements Decoder {
     private static final float AREA_EPSILON = 1e-9f;
     /** Projecting to the fine layer per slice pays off when a slice holds more pixels than vertices. */
     private static final int MIX_AFTER_PROJECTION_MIN_PIXELS = 5;
+    /** Queries per parallel task of the mix: enough to amortise the task, small enough to balance cores. */
+    private static final int MIX_CHUNK = 1024;
 
     final ModelConfig.CoarseToFine config;
     final CompiledGraphs compiled;
     private final int tileRows;
     private final int coarseWidth;
     private final int fineWidth;
-    /** W3 columns of the two coordinate inputs, [Hf0][2], and W3's bias. */
-    private final float[] fineCoordWeights;
+    /** W3's columns of the two coordinate inputs (q_h, q_w), each [Hf0], and W3's bias. */
+    private final float[] fineCoordH;
+    private final float[] fineCoordW;
     private final float[] fineBias;
 
     private final Graph coarseGraph;
@@ -58,10 +61,11 @@ abstract class CoarseToFineDecoder implements Decoder {
         Parameter w3 = model.parameter("imnet.tail.0.weight");
         this.fineWidth = w3.dim(0);
         int in3 = w3.dim(1);
-        this.fineCoordWeights = new float[fineWidth * 2];
+        this.fineCoordH = new float[fineWidth];
+        this.fineCoordW = new float[fineWidth];
         for (int o = 0; o < fineWidth; o++) {
-            fineCoordWeights[2 * o] = w3.values()[o * in3 + in3 - 2];
-            fineCoordWeights[2 * o + 1] = w3.values()[o * in3 + in3 - 1];
+            fineCoordH[o] = w3.values()[o * in3 + in3 - 2];
+            fineCoordW[o] = w3.values()[o * in3 + in3 - 1];
         }
         this.fineBias = model.parameter("imnet.tail.0.bias").values();
 
@@ -90,7 +94,7 @@ abstract class CoarseToFineDecoder implements Decoder {
      * The input of the coarse layers the backend runs ({@link Networks#coarseStage}), for every slice and
      * vertex of a tile: row 4·s + v for slice s of {@code w} and vertex v (order of {@link #VH}, {@link #VW}).
      */
-    abstract float[] coarseInput(Latents latents, Tile tile, SliceWork w);
+    abstract float[] coarseInput(Latents latents, Tile tile, SliceWork w, Scratch scratch);
 
     /** Multiply-accumulates {@link #coarseInput} spends on a whole render with {@code slices} slices. */
     abstract double coarseInputMacs(Latents latents, double slices);
@@ -119,12 +123,13 @@ abstract class CoarseToFineDecoder implements Decoder {
         int tileCols = (int) Math.min(jLast - jFirst + 1, latentsPerTile);
         int tileRowsOfLatents = (int) Math.max(1, Math.min(iLast - iFirst + 1, latentsPerTile / tileCols));
         int plane = window.width() * window.height();
+        Scratch scratch = new Scratch();
         for (int i0 = iFirst; i0 <= iLast; i0 += tileRowsOfLatents) {
             int i1 = Math.min(iLast + 1, i0 + tileRowsOfLatents);
             for (int j0 = jFirst; j0 <= jLast; j0 += tileCols) {
                 int j1 = Math.min(jLast + 1, j0 + tileCols);
                 SliceWork work = SliceWork.forTile(gh, gw, rowSlicing(), i0, i1, j0, j1, window);
-                float[] rgb = decode(latents, new Tile(config, gh, gw, i0, i1, j0, j1), work, project);
+                float[] rgb = decode(latents, new Tile(config, gh, gw, i0, i1, j0, j1), work, project, scratch);
                 for (int q = 0; q < work.queries; q++) {
                     int t = work.target[q];
                     out[t] = rgb[3 * q];
@@ -156,6 +161,7 @@ abstract class CoarseToFineDecoder implements Decoder {
         }
         Arrays.sort(order, (a, b) -> li[a] != li[b] ? Integer.compare(li[a], li[b]) : Integer.compare(lj[a], lj[b]));
         int chunkMax = Math.max(1, tileRows / 5);
+        Scratch scratch = new Scratch();
         int at = 0;
         while (at < n) {
             int end = at;
@@ -176,7 +182,7 @@ abstract class CoarseToFineDecoder implements Decoder {
                 int slice = w.addSlice(gh, gw, rowSlicing(), i, j, pr[p]);
                 w.addQuery(slice, gh.relative(i, ys[p]), gw.relative(j, xs[p]), p);
             }
-            float[] rgb = decode(latents, new Tile(config, gh, gw, i0, i1, jMin, jMax + 1), w, project);
+            float[] rgb = decode(latents, new Tile(config, gh, gw, i0, i1, jMin, jMax + 1), w, project, scratch);
             for (int q = 0; q < w.queries; q++) {
                 System.arraycopy(rgb, 3 * q, result, 3 * w.target[q], 3);
             }
@@ -186,13 +192,13 @@ abstract class CoarseToFineDecoder implements Decoder {
     }
 
     /** Runs the coarse and fine stages for the slices and queries of one tile of latents. */
-    private float[] decode(Latents latents, Tile tile, SliceWork w, boolean project) {
+    private float[] decode(Latents latents, Tile tile, SliceWork w, boolean project, Scratch scratch) {
         if (w.queries == 0) {
             return new float[0];
         }
         // (1) The subclass's coarse input per slice and vertex; (2) the backend's coarse layers, with
         // `project` also the hidden part of the first fine layer.
-        float[] coarseIn = coarseInput(latents, tile, w);
+        float[] coarseIn = coarseInput(latents, tile, w, scratch);
         Graph tailGraph = project ? coarseToFineGraph : coarseGraph;
         float[] vertexVectors = tailGraph.nodes().size() == 1 ? coarseIn
                 : (project ? coarseToFine : coarse).run(coarseIn, 4 * w.slices, tailGraph.input().channels());
@@ -201,8 +207,37 @@ abstract class CoarseToFineDecoder implements Decoder {
         // (3) Slice ensemble: mix the four vertex vectors with the bilinear weights of each pixel.
         int queries = w.queries;
         int fineIn = project ? fineWidth : coarseWidth + 2;
-        float[] fineInput = new float[queries * fineIn];
-        IntStream.range(0, queries).parallel().forEach(q -> {
+        float[] fineInput = scratch.get(Scratch.Slot.FINE_INPUT, queries * fineIn);
+        int chunks = (queries + MIX_CHUNK - 1) / MIX_CHUNK;
+        IntStream.range(0, chunks).parallel().forEach(c -> mixChunk(w, vertexVectors, width, project, fineInput,
+                fineIn, c * MIX_CHUNK, Math.min(queries, (c + 1) * MIX_CHUNK)));
+
+        // (4) Fine MLP → RGB.
+        return (project ? fineAfterMix : fine).run(fineInput, queries, fineIn);
+    }
+
+    /**
+     * Mixes queries [from, to) into rows of {@code fineInput}. Queries of one slice are consecutive, so
+     * the slice's four vertex vectors are copied into scratch rows once per slice (see {@link RowKernels}).
+     */
+    private void mixChunk(SliceWork w, float[] vertexVectors, int width, boolean project, float[] fineInput,
+            int fineIn, int from, int to) {
+        float[] v0 = new float[width];
+        float[] v1 = new float[width];
+        float[] v2 = new float[width];
+        float[] v3 = new float[width];
+        float[] row = new float[width];
+        int loaded = -1;
+        for (int q = from; q < to; q++) {
+            int slice = w.querySlice[q];
+            if (slice != loaded) {
+                int s0 = 4 * slice * width;
+                System.arraycopy(vertexVectors, s0, v0, 0, width);
+                System.arraycopy(vertexVectors, s0 + width, v1, 0, width);
+                System.arraycopy(vertexVectors, s0 + 2 * width, v2, 0, width);
+                System.arraycopy(vertexVectors, s0 + 3 * width, v3, 0, width);
+                loaded = slice;
+            }
             float qh = w.qh[q];
             float qw = w.qw[q];
             float a0 = Math.abs((qh - VH[0]) * (qw - VW[0])) + AREA_EPSILON;
@@ -210,36 +245,24 @@ abstract class CoarseToFineDecoder implements Decoder {
             float a2 = Math.abs((qh - VH[2]) * (qw - VW[2])) + AREA_EPSILON;
             float a3 = Math.abs((qh - VH[3]) * (qw - VW[3])) + AREA_EPSILON;
             float total = a0 + a1 + a2 + a3;
-            // Vertex v is weighted by the area of the diagonally opposite one (bilinear weights).
+            // Vertex v is weighted by the area of the diagonally opposite one (bilinear weights); the sums
+            // keep the order v0..v3, then the coordinate part.
             float w0 = a3 / total;
             float w1 = a2 / total;
             float w2 = a1 / total;
             float w3 = a0 / total;
-            int s0 = 4 * w.querySlice[q] * width;
-            int s1 = s0 + width;
-            int s2 = s1 + width;
-            int s3 = s2 + width;
-            int row = q * fineIn;
-            // One fused pass; the sums keep the order v0..v3, then the coordinate part.
+            int at = q * fineIn;
             if (project) {
-                for (int o = 0; o < fineWidth; o++) {
-                    float mix = w0 * vertexVectors[s0 + o] + w1 * vertexVectors[s1 + o] + w2 * vertexVectors[s2 + o]
-                            + w3 * vertexVectors[s3 + o];
-                    fineInput[row + o] = mix + (fineBias[o] + fineCoordWeights[2 * o] * qh
-                            + fineCoordWeights[2 * o + 1] * qw);
-                }
+                RowKernels.mixFirstFineLayer(v0, v1, v2, v3, w0, w1, w2, w3, fineBias, fineCoordH, fineCoordW, qh, qw, row,
+                        width);
+                System.arraycopy(row, 0, fineInput, at, width);
             } else {
-                for (int o = 0; o < width; o++) {
-                    fineInput[row + o] = w0 * vertexVectors[s0 + o] + w1 * vertexVectors[s1 + o]
-                            + w2 * vertexVectors[s2 + o] + w3 * vertexVectors[s3 + o];
-                }
-                fineInput[row + coarseWidth] = qh;
-                fineInput[row + coarseWidth + 1] = qw;
+                RowKernels.mix(v0, v1, v2, v3, w0, w1, w2, w3, row, width);
+                System.arraycopy(row, 0, fineInput, at, width);
+                fineInput[at + width] = qh;
+                fineInput[at + width + 1] = qw;
             }
-        });
-
-        // (4) Fine MLP → RGB.
-        return (project ? fineAfterMix : fine).run(fineInput, queries, fineIn);
+        }
     }
 
     @Override

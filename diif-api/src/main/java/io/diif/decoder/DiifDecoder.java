@@ -19,6 +19,8 @@ import java.util.stream.IntStream;
  * ReLU are added here per slice and vertex. The backend runs the remaining coarse layers.
  */
 public final class DiifDecoder extends CoarseToFineDecoder {
+    /** Slices per parallel task of the first coarse layer. */
+    private static final int SLICE_CHUNK = 256;
     private final int features;
     private final int block;
     private final float[] firstBias;
@@ -51,7 +53,7 @@ public final class DiifDecoder extends CoarseToFineDecoder {
 
     /** First coarse layer per slice and vertex: corner projection + descriptor part + bias, ReLU. */
     @Override
-    float[] coarseInput(Latents latents, Tile tile, SliceWork w) {
+    float[] coarseInput(Latents latents, Tile tile, SliceWork w, Scratch scratch) {
         // Corner projections for corners i0..i1 × j0..j1: conv over a zero-padded feature window.
         FeatureMap feat = latents.feat();
         int half = block / 2;
@@ -74,25 +76,20 @@ public final class DiifDecoder extends CoarseToFineDecoder {
         for (int o = 0; o < hc0; o++) {
             constant[o] = firstBias[o] + descriptorColumns[0][o] * ccH + descriptorColumns[1][o] * ccW;
         }
-        float[] wTop = descriptorColumns[2];
-        float[] wLeft = descriptorColumns[3];
-        float[] wBottom = descriptorColumns[4];
-        float[] wRight = descriptorColumns[5];
-        float[] hidden = new float[4 * w.slices * hc0];
-        IntStream.range(0, w.slices).parallel().forEach(s -> {
-            for (int v = 0; v < 4; v++) {
-                int ci = w.sliceI[s] - tile.i0() + (VH[v] > 0 ? 1 : 0);
-                int cj = w.sliceJ[s] - tile.j0() + (VW[v] > 0 ? 1 : 0);
-                int corner = (ci * cornerCols + cj) * hc0;
-                float d2 = w.top[s] - VH[v];
-                float d3 = w.left[s] - VW[v];
-                float d4 = w.bottom[s] - VH[v];
-                float d5 = w.right[s] - VW[v];
-                int row = (4 * s + v) * hc0;
-                for (int o = 0; o < hc0; o++) {
-                    float x = corners[corner + o] + constant[o] + wTop[o] * d2 + wLeft[o] * d3 + wBottom[o] * d4
-                            + wRight[o] * d5;
-                    hidden[row + o] = Math.max(x, 0f);
+        float[] hidden = scratch.get(Scratch.Slot.COARSE_INPUT, 4 * w.slices * hc0);
+        int chunks = (w.slices + SLICE_CHUNK - 1) / SLICE_CHUNK;
+        IntStream.range(0, chunks).parallel().forEach(c -> {
+            float[] cornerRow = new float[hc0];
+            float[] row = new float[hc0];
+            for (int s = c * SLICE_CHUNK, end = Math.min(w.slices, s + SLICE_CHUNK); s < end; s++) {
+                for (int v = 0; v < 4; v++) {
+                    int ci = w.sliceI[s] - tile.i0() + (VH[v] > 0 ? 1 : 0);
+                    int cj = w.sliceJ[s] - tile.j0() + (VW[v] > 0 ? 1 : 0);
+                    System.arraycopy(corners, (ci * cornerCols + cj) * hc0, cornerRow, 0, hc0);
+                    RowKernels.firstCoarseLayer(cornerRow, constant, descriptorColumns[2], w.top[s] - VH[v],
+                            descriptorColumns[3], w.left[s] - VW[v], descriptorColumns[4], w.bottom[s] - VH[v],
+                            descriptorColumns[5], w.right[s] - VW[v], row, hc0);
+                    System.arraycopy(row, 0, hidden, (4 * s + v) * hc0, hc0);
                 }
             }
         });

@@ -51,11 +51,11 @@ public final class DlteDecoder extends CoarseToFineDecoder {
      * freq channel at the left and right latents of a block row; z = Cb ⊙ [cos πf, sin πf].
      */
     @Override
-    float[] coarseInput(Latents latents, Tile tile, SliceWork w) {
+    float[] coarseInput(Latents latents, Tile tile, SliceWork w, Scratch scratch) {
         FeatureMap m = latents.maps();
         int quarter = hid / 4;
         int half = hid / 2;
-        float[] z = new float[4 * w.slices * hid];
+        float[] z = scratch.get(Scratch.Slot.COARSE_INPUT, 4 * w.slices * hid);
         IntStream.range(0, w.slices).parallel().forEach(s -> {
             float[] cb = new float[hid];
             float[] fb = new float[hid];

@@ -176,7 +176,8 @@ public final class Networks {
 
     /**
      * The fine MLP of a C2F-MLP. {@code fromFirstLayer}: input [mix, q_h, q_w], all layers. Otherwise the
-     * input is the first fine layer's pre-activation, and the graph starts with its ReLU.
+     * input is the first fine layer's activation (after its ReLU, which the core applies while mixing, so
+     * the backend does not make one more pass over the largest tensor of a render).
      */
     public static Graph fineStage(ModelFile model, boolean fromFirstLayer) {
         ModelConfig.CoarseToFine d = coarseToFine(model);
@@ -189,7 +190,7 @@ public final class Networks {
             x = linear(g, x, model, "imnet.tail.0");
         }
         for (int i = 1; i < layers; i++) {
-            x = linear(g, g.relu(x), model, "imnet.tail." + 2 * i);
+            x = linear(g, i > 1 || fromFirstLayer ? g.relu(x) : x, model, "imnet.tail." + 2 * i);
         }
         return g.build(x);
     }

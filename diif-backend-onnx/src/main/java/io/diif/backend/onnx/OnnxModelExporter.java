@@ -252,8 +252,8 @@ public final class OnnxModelExporter {
                 + " uses when a slice holds 5 or more pixels (the first fine layer is linear before its ReLU, so it"
                 + " can be applied before mixing): in step 6 run `diif-coarse-to-fine.onnx` instead, giving `u"
                 + " [4·slices, " + hf + "]`; in step 7 mix `u` instead of `v` and add `").append(FINE_COORD_WEIGHT)
-                .append(" · [q_h, q_w] + ").append(FINE_BIAS).append("`; in step 8 run `diif-fine-after-mix.onnx` on"
-                + " that. Both routes agree to float rounding.\n\n");
+                .append(" · [q_h, q_w] + ").append(FINE_BIAS).append("`, then apply ReLU; in step 8 run"
+                + " `diif-fine-after-mix.onnx` on that. Both routes agree to float rounding.\n\n");
         sb.append("### The same in NumPy\n\n");
         sb.append("Renders a whole image with onnxruntime and numpy (run it in this folder; it computes every slice at"
                 + " once, so for big outputs process slices in chunks as the Java core does):\n\n```python\n");
@@ -426,7 +426,7 @@ public final class OnnxModelExporter {
             case "diif-coarse" -> "the coarse layers after the first (§6)";
             case "diif-coarse-to-fine" -> "the same, then the hidden part of the first fine layer";
             case "diif-fine" -> "the fine MLP (§7)";
-            case "diif-fine-after-mix" -> "the fine MLP from the first fine layer's ReLU on";
+            case "diif-fine-after-mix" -> "the fine MLP after its first layer's ReLU";
             case "liif-mlp" -> "LIIF's MLP (§11)";
             default -> "graph `" + role + "`";
         };
@@ -442,7 +442,7 @@ public final class OnnxModelExporter {
                     + " ReLU (step 5 below): one row per slice and ensemble vertex.";
             case "diif-fine" -> "Rows `[m, q_h, q_w]`: the ensemble-mixed coarse vector (" + (in - 2)
                     + " values) and the pixel's position relative to its latent's centre.";
-            case "diif-fine-after-mix" -> "Rows of the first fine layer's pre-activation (before its ReLU), mixed"
+            case "diif-fine-after-mix" -> "Rows of the first fine layer's activation (after its ReLU), mixed"
                     + " and completed per pixel as described below.";
             case "liif-mlp" -> "Rows `[feat9, rel_h, rel_w, cell_h, cell_w]`: the 3×3-unfolded features of one"
                     + " latent (" + (in - 4) + " values, channel-major `c·9 + dy·3 + dx`), the query's position"
