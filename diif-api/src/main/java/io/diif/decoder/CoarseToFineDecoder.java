@@ -9,6 +9,8 @@ import io.diif.model.ModelFile;
 import io.diif.network.Networks;
 import io.diif.spi.Backend;
 import io.diif.spi.Executable;
+import io.diif.spi.HeapRows;
+import io.diif.spi.Rows;
 import java.util.Arrays;
 import java.util.stream.IntStream;
 
@@ -91,10 +93,11 @@ abstract class CoarseToFineDecoder implements Decoder {
     }
 
     /**
-     * The input of the coarse layers the backend runs ({@link Networks#coarseStage}), for every slice and
-     * vertex of a tile: row 4·s + v for slice s of {@code w} and vertex v (order of {@link #VH}, {@link #VW}).
+     * Writes the input of the coarse layers the backend runs ({@link Networks#coarseStage}), for every slice
+     * and vertex of a tile, into {@code target}: row 4·s + v for slice s of {@code w} and vertex v (order of
+     * {@link #VH}, {@link #VW}). Every row must be written.
      */
-    abstract float[] coarseInput(Latents latents, Tile tile, SliceWork w, Scratch scratch);
+    abstract void coarseInput(Latents latents, Tile tile, SliceWork w, Rows target);
 
     /** Multiply-accumulates {@link #coarseInput} spends on a whole render with {@code slices} slices. */
     abstract double coarseInputMacs(Latents latents, double slices);
@@ -197,45 +200,62 @@ abstract class CoarseToFineDecoder implements Decoder {
             return new float[0];
         }
         // (1) The subclass's coarse input per slice and vertex; (2) the backend's coarse layers, with
-        // `project` also the hidden part of the first fine layer.
-        float[] coarseIn = coarseInput(latents, tile, w, scratch);
+        // `project` also the hidden part of the first fine layer. Inputs are written straight into the
+        // engine's memory where it has its own (see Rows).
         Graph tailGraph = project ? coarseToFineGraph : coarseGraph;
-        float[] vertexVectors = tailGraph.nodes().size() == 1 ? coarseIn
-                : (project ? coarseToFine : coarse).run(coarseIn, 4 * w.slices, tailGraph.input().channels());
+        Executable tail = project ? coarseToFine : coarse;
+        boolean identity = tailGraph.nodes().size() == 1;
         int width = project ? fineWidth : coarseWidth;
-
-        // (3) Slice ensemble: mix the four vertex vectors with the bilinear weights of each pixel.
         int queries = w.queries;
         int fineIn = project ? fineWidth : coarseWidth + 2;
-        float[] fineInput = scratch.get(Scratch.Slot.FINE_INPUT, queries * fineIn);
-        int chunks = (queries + MIX_CHUNK - 1) / MIX_CHUNK;
-        IntStream.range(0, chunks).parallel().forEach(c -> mixChunk(w, vertexVectors, width, project, fineInput,
-                fineIn, c * MIX_CHUNK, Math.min(queries, (c + 1) * MIX_CHUNK)));
+        Executable fineStage = project ? fineAfterMix : fine;
+        Rows fineInput = rows(fineStage, scratch, Scratch.Slot.FINE_INPUT, queries, fineIn);
+        try {
+            try (Rows coarseIn = identity
+                    ? new HeapRows(scratch.get(Scratch.Slot.COARSE_INPUT, 4 * w.slices * width), 4 * w.slices, width)
+                    : rows(tail, scratch, Scratch.Slot.COARSE_INPUT, 4 * w.slices, tailGraph.input().channels())) {
+                coarseInput(latents, tile, w, coarseIn);
+                try (Rows vertices = identity ? null : tail.run(coarseIn)) {
+                    Rows vertexRows = identity ? coarseIn : vertices;
+                    // (3) Slice ensemble: mix the four vertex vectors with the bilinear weights of each pixel.
+                    int chunks = (queries + MIX_CHUNK - 1) / MIX_CHUNK;
+                    IntStream.range(0, chunks).parallel().forEach(c -> mixChunk(w, vertexRows, width, project,
+                            fineInput, c * MIX_CHUNK, Math.min(queries, (c + 1) * MIX_CHUNK)));
+                }
+            }
+            // (4) Fine MLP → RGB.
+            try (Rows rgb = fineStage.run(fineInput)) {
+                return rgb.toArray();
+            }
+        } finally {
+            fineInput.close();
+        }
+    }
 
-        // (4) Fine MLP → RGB.
-        return (project ? fineAfterMix : fine).run(fineInput, queries, fineIn);
+    /** A matrix for {@code e}'s input: in the engine's memory where it has its own, else a reused array. */
+    private static Rows rows(Executable e, Scratch scratch, Scratch.Slot slot, int rows, int columns) {
+        return e.allocatesEngineRows() ? e.allocate(rows, columns)
+                : new HeapRows(scratch.get(slot, rows * columns), rows, columns);
     }
 
     /**
      * Mixes queries [from, to) into rows of {@code fineInput}. Queries of one slice are consecutive, so
-     * the slice's four vertex vectors are copied into scratch rows once per slice (see {@link RowKernels}).
+     * the slice's four vertex vectors are read into scratch rows once per slice (see {@link RowKernels}).
      */
-    private void mixChunk(SliceWork w, float[] vertexVectors, int width, boolean project, float[] fineInput,
-            int fineIn, int from, int to) {
+    private void mixChunk(SliceWork w, Rows vertices, int width, boolean project, Rows fineInput, int from, int to) {
         float[] v0 = new float[width];
         float[] v1 = new float[width];
         float[] v2 = new float[width];
         float[] v3 = new float[width];
-        float[] row = new float[width];
+        float[] row = new float[fineInput.columns()];
         int loaded = -1;
         for (int q = from; q < to; q++) {
             int slice = w.querySlice[q];
             if (slice != loaded) {
-                int s0 = 4 * slice * width;
-                System.arraycopy(vertexVectors, s0, v0, 0, width);
-                System.arraycopy(vertexVectors, s0 + width, v1, 0, width);
-                System.arraycopy(vertexVectors, s0 + 2 * width, v2, 0, width);
-                System.arraycopy(vertexVectors, s0 + 3 * width, v3, 0, width);
+                vertices.read(4 * slice, v0);
+                vertices.read(4 * slice + 1, v1);
+                vertices.read(4 * slice + 2, v2);
+                vertices.read(4 * slice + 3, v3);
                 loaded = slice;
             }
             float qh = w.qh[q];
@@ -251,17 +271,15 @@ abstract class CoarseToFineDecoder implements Decoder {
             float w1 = a2 / total;
             float w2 = a1 / total;
             float w3 = a0 / total;
-            int at = q * fineIn;
             if (project) {
-                RowKernels.mixFirstFineLayer(v0, v1, v2, v3, w0, w1, w2, w3, fineBias, fineCoordH, fineCoordW, qh, qw, row,
-                        width);
-                System.arraycopy(row, 0, fineInput, at, width);
+                RowKernels.mixFirstFineLayer(v0, v1, v2, v3, w0, w1, w2, w3, fineBias, fineCoordH, fineCoordW, qh,
+                        qw, row, width);
             } else {
                 RowKernels.mix(v0, v1, v2, v3, w0, w1, w2, w3, row, width);
-                System.arraycopy(row, 0, fineInput, at, width);
-                fineInput[at + width] = qh;
-                fineInput[at + width + 1] = qw;
+                row[width] = qh;
+                row[width + 1] = qw;
             }
+            fineInput.write(q, row);
         }
     }
 

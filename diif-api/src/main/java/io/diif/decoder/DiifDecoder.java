@@ -8,6 +8,7 @@ import io.diif.network.FeatureMap;
 import io.diif.network.Networks;
 import io.diif.spi.Backend;
 import io.diif.spi.Executable;
+import io.diif.spi.Rows;
 import java.util.stream.IntStream;
 
 /**
@@ -53,7 +54,7 @@ public final class DiifDecoder extends CoarseToFineDecoder {
 
     /** First coarse layer per slice and vertex: corner projection + descriptor part + bias, ReLU. */
     @Override
-    float[] coarseInput(Latents latents, Tile tile, SliceWork w, Scratch scratch) {
+    void coarseInput(Latents latents, Tile tile, SliceWork w, Rows target) {
         // Corner projections for corners i0..i1 × j0..j1: conv over a zero-padded feature window.
         FeatureMap feat = latents.feat();
         int half = block / 2;
@@ -76,7 +77,6 @@ public final class DiifDecoder extends CoarseToFineDecoder {
         for (int o = 0; o < hc0; o++) {
             constant[o] = firstBias[o] + descriptorColumns[0][o] * ccH + descriptorColumns[1][o] * ccW;
         }
-        float[] hidden = scratch.get(Scratch.Slot.COARSE_INPUT, 4 * w.slices * hc0);
         int chunks = (w.slices + SLICE_CHUNK - 1) / SLICE_CHUNK;
         IntStream.range(0, chunks).parallel().forEach(c -> {
             float[] cornerRow = new float[hc0];
@@ -89,11 +89,10 @@ public final class DiifDecoder extends CoarseToFineDecoder {
                     RowKernels.firstCoarseLayer(cornerRow, constant, descriptorColumns[2], w.top[s] - VH[v],
                             descriptorColumns[3], w.left[s] - VW[v], descriptorColumns[4], w.bottom[s] - VH[v],
                             descriptorColumns[5], w.right[s] - VW[v], row, hc0);
-                    System.arraycopy(row, 0, hidden, (4 * s + v) * hc0, hc0);
+                    target.write(4 * s + v, row);
                 }
             }
         });
-        return hidden;
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.diif.network.FeatureMap;
 import io.diif.network.Networks;
 import io.diif.spi.Backend;
 import io.diif.spi.Executable;
+import io.diif.spi.Rows;
 import java.util.stream.IntStream;
 
 /**
@@ -51,14 +52,14 @@ public final class DlteDecoder extends CoarseToFineDecoder {
      * freq channel at the left and right latents of a block row; z = Cb ⊙ [cos πf, sin πf].
      */
     @Override
-    float[] coarseInput(Latents latents, Tile tile, SliceWork w, Scratch scratch) {
+    void coarseInput(Latents latents, Tile tile, SliceWork w, Rows target) {
         FeatureMap m = latents.maps();
         int quarter = hid / 4;
         int half = hid / 2;
-        float[] z = scratch.get(Scratch.Slot.COARSE_INPUT, 4 * w.slices * hid);
         IntStream.range(0, w.slices).parallel().forEach(s -> {
             float[] cb = new float[hid];
             float[] fb = new float[hid];
+            float[] z = new float[hid];
             for (int v = 0; v < 4; v++) {
                 int top = w.sliceI[s] + (VH[v] > 0 ? 0 : -1);
                 int left = w.sliceJ[s] + (VW[v] > 0 ? 0 : -1);
@@ -68,17 +69,16 @@ public final class DlteDecoder extends CoarseToFineDecoder {
                 float startW = tile.ccW() + (w.left[s] - VW[v]);
                 float endH = w.bottom[s] - VH[v];
                 float endW = w.right[s] - VW[v];
-                int row = (4 * s + v) * hid;
                 for (int k = 0; k < half; k++) {
                     float f = fb[2 * k] * startH + fb[2 * k + 1] * startW;
                     f += phase[2 * k] * endH + phase[2 * k + 1] * endW;
                     float angle = PI * f;
-                    z[row + k] = cb[k] * (float) Math.cos(angle);
-                    z[row + half + k] = cb[half + k] * (float) Math.sin(angle);
+                    z[k] = cb[k] * (float) Math.cos(angle);
+                    z[half + k] = cb[half + k] * (float) Math.sin(angle);
                 }
+                target.write(4 * s + v, z);
             }
         });
-        return z;
     }
 
     /** The 2×2 block at rows top, top + 1 and columns left, left + 1 of channels [first, first + count); 0 outside. */

@@ -6,6 +6,7 @@ import io.diif.model.ModelFile;
 import io.diif.network.Networks;
 import io.diif.spi.Backend;
 import io.diif.spi.Executable;
+import io.diif.spi.Rows;
 import java.util.stream.IntStream;
 
 /**
@@ -22,6 +23,8 @@ abstract class LocalEnsembleDecoder implements Decoder {
     private static final double SHIFT_EPSILON = 1e-6;
     /** Added to each area so that a weight is never 0/0 (reference: 1e-9). */
     private static final float AREA_EPSILON = 1e-9f;
+    /** Queries per parallel task when filling the MLP input. */
+    private static final int QUERY_CHUNK = 256;
 
     final CompiledGraphs compiled;
     private final int tileRows;
@@ -107,26 +110,16 @@ abstract class LocalEnsembleDecoder implements Decoder {
     /** LIIF's query_rgb for global coordinates in [−1, 1]. */
     private float[] query(Latents latents, int outHeight, int outWidth, float[] ys, float[] xs) {
         int n = ys.length;
-        int h = latents.height();
-        int w = latents.width();
-        float[] relCell = relCell(h, w, outHeight, outWidth);
-        float low = (float) (-1 + SHIFT_EPSILON);
-        float high = (float) (1 - SHIFT_EPSILON);
-        float[] input = new float[4 * n * inputWidth];
+        float[] relCell = relCell(latents.height(), latents.width(), outHeight, outWidth);
         float[] area = new float[4 * n];
-        IntStream.range(0, n).parallel().forEach(q -> {
-            for (int v = 0; v < 4; v++) {
-                float shiftY = (float) (VY[v] * (1.0 / h) + SHIFT_EPSILON);
-                float shiftX = (float) (VX[v] * (1.0 / w) + SHIFT_EPSILON);
-                int i = nearest(Math.min(Math.max(ys[q] + shiftY, low), high), h);
-                int j = nearest(Math.min(Math.max(xs[q] + shiftX, low), high), w);
-                float relY = (ys[q] - centre(h, i)) * h;
-                float relX = (xs[q] - centre(w, j)) * w;
-                mlpInput(latents, i, j, relY, relX, relCell, input, (4 * q + v) * inputWidth);
-                area[4 * q + v] = Math.abs(relY * relX) + AREA_EPSILON;
+        float[] pred;
+        // The MLP input is written straight into the engine's memory where it has its own (see Rows).
+        try (Rows input = mlp.allocate(4 * n, inputWidth)) {
+            fillInput(latents, ys, xs, relCell, input, area);
+            try (Rows out = mlp.run(input)) {
+                pred = out.toArray();
             }
-        });
-        float[] pred = mlp.run(input, 4 * n, inputWidth);
+        }
         float[] rgb = new float[3 * n];
         for (int q = 0; q < n; q++) {
             float total = area[4 * q] + area[4 * q + 1] + area[4 * q + 2] + area[4 * q + 3];
@@ -140,6 +133,31 @@ abstract class LocalEnsembleDecoder implements Decoder {
         }
         addResidual(latents, ys, xs, rgb);
         return rgb;
+    }
+
+    /** The MLP input rows of every query and vertex, and the areas that weight them. */
+    private void fillInput(Latents latents, float[] ys, float[] xs, float[] relCell, Rows input, float[] area) {
+        int h = latents.height();
+        int w = latents.width();
+        float low = (float) (-1 + SHIFT_EPSILON);
+        float high = (float) (1 - SHIFT_EPSILON);
+        int chunks = (ys.length + QUERY_CHUNK - 1) / QUERY_CHUNK;
+        IntStream.range(0, chunks).parallel().forEach(chunk -> {
+            float[] row = new float[inputWidth];
+            for (int q = chunk * QUERY_CHUNK, end = Math.min(ys.length, q + QUERY_CHUNK); q < end; q++) {
+                for (int v = 0; v < 4; v++) {
+                    float shiftY = (float) (VY[v] * (1.0 / h) + SHIFT_EPSILON);
+                    float shiftX = (float) (VX[v] * (1.0 / w) + SHIFT_EPSILON);
+                    int i = nearest(Math.min(Math.max(ys[q] + shiftY, low), high), h);
+                    int j = nearest(Math.min(Math.max(xs[q] + shiftX, low), high), w);
+                    float relY = (ys[q] - centre(h, i)) * h;
+                    float relX = (xs[q] - centre(w, j)) * w;
+                    mlpInput(latents, i, j, relY, relX, relCell, row, 0);
+                    input.write(4 * q + v, row);
+                    area[4 * q + v] = Math.abs(relY * relX) + AREA_EPSILON;
+                }
+            }
+        });
     }
 
     /** grid_sample(mode=nearest, align_corners=False) index of a coordinate, in float32 as PyTorch. */

@@ -4,6 +4,8 @@ import io.diif.graph.Graph;
 import io.diif.graph.Node;
 import io.diif.graph.Parameter;
 import io.diif.spi.Executable;
+import io.diif.spi.HeapRows;
+import io.diif.spi.Rows;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -179,6 +181,57 @@ final class TensorFlowExecutable implements Executable {
                 float[] values = new float[(int) count];
                 y.copyTo(DataBuffers.of(values, false, false));
                 return values;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Inputs live in TensorFlow tensors, so the core writes them where the session reads them. */
+    @Override
+    public boolean allocatesEngineRows() {
+        return true;
+    }
+
+    @Override
+    public Rows allocate(int rows, int columns) {
+        if (image) {
+            throw new IllegalArgumentException("graph " + graph.name() + " takes an image, not rows");
+        }
+        graph.checkInputShape(rows, columns);
+        return TensorRows.allocate(rows, columns);
+    }
+
+    @Override
+    public Rows run(Rows input) {
+        if (image) {
+            throw new IllegalArgumentException("graph " + graph.name() + " takes an image, not rows");
+        }
+        int rows = input.rows();
+        int[] outShape = graph.outputShape(rows, input.columns());
+        TensorRows own = input instanceof TensorRows t ? t : null;
+        lock.lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("executable for graph " + graph.name() + " is closed");
+            }
+            if (rows == 0) {
+                return new HeapRows(new float[0], 0, outShape[1]);
+            }
+            try (TFloat32 copied = own == null ? TFloat32.tensorOf(Shape.of(rows, input.columns()),
+                    DataBuffers.of(input.toArray(), true, false)) : null) {
+                Result result = session.runner().feed(this.input, own != null ? own.tensor() : copied).fetch(output)
+                        .run();
+                try {
+                    if (result.get(0).shape().size() != (long) outShape[0] * outShape[1]) {
+                        throw new IllegalStateException("graph " + graph.name() + ": TensorFlow returned shape "
+                                + result.get(0).shape() + ", expected " + Arrays.toString(outShape));
+                    }
+                    return TensorRows.output(result, outShape[0], outShape[1]);
+                } catch (RuntimeException e) {
+                    result.close();
+                    throw e;
+                }
             }
         } finally {
             lock.unlock();
