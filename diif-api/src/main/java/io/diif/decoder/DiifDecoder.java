@@ -81,6 +81,7 @@ public final class DiifDecoder extends CoarseToFineDecoder {
         IntStream.range(0, chunks).parallel().forEach(c -> {
             float[] cornerRow = new float[hc0];
             float[] row = new float[hc0];
+            float[] vertexRows = new float[4 * hc0];
             for (int s = c * SLICE_CHUNK, end = Math.min(w.slices, s + SLICE_CHUNK); s < end; s++) {
                 for (int v = 0; v < 4; v++) {
                     int ci = w.sliceI[s] - tile.i0() + (VH[v] > 0 ? 1 : 0);
@@ -89,8 +90,9 @@ public final class DiifDecoder extends CoarseToFineDecoder {
                     RowKernels.firstCoarseLayer(cornerRow, constant, descriptorColumns[2], w.top[s] - VH[v],
                             descriptorColumns[3], w.left[s] - VW[v], descriptorColumns[4], w.bottom[s] - VH[v],
                             descriptorColumns[5], w.right[s] - VW[v], row, hc0);
-                    target.write(4 * s + v, row);
+                    System.arraycopy(row, 0, vertexRows, v * hc0, hc0);
                 }
+                target.write(4 * s, 4, vertexRows);
             }
         });
     }

@@ -45,6 +45,12 @@ public final class HeapRows implements Rows {
     }
 
     @Override
+    public void write(int firstRow, int count, float[] source) {
+        checkRows(firstRow, count);
+        System.arraycopy(source, 0, values, firstRow * columns, count * columns);
+    }
+
+    @Override
     public void read(int row, float[] target) {
         System.arraycopy(values, checkRow(row) * columns, target, 0, columns);
     }
@@ -52,6 +58,13 @@ public final class HeapRows implements Rows {
     @Override
     public float[] toArray() {
         return values.clone();
+    }
+
+    private void checkRows(int firstRow, int count) {
+        if (count < 0 || firstRow < 0 || firstRow > rows - count) {
+            throw new IndexOutOfBoundsException("rows " + firstRow + " to " + (firstRow + count - 1)
+                    + " of a matrix with " + rows + " rows");
+        }
     }
 
     private int checkRow(int row) {

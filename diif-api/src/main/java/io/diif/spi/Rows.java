@@ -18,6 +18,18 @@ public interface Rows extends AutoCloseable {
     /** Copies {@code columns()} values from {@code source} into row {@code row}. */
     void write(int row, float[] source);
 
+    /**
+     * Copies {@code count} consecutive rows from {@code source} (row-major) into rows {@code firstRow …}:
+     * one call instead of {@code count}, for callers that produce several rows at a time.
+     */
+    default void write(int firstRow, int count, float[] source) {
+        float[] row = new float[columns()];
+        for (int r = 0; r < count; r++) {
+            System.arraycopy(source, r * columns(), row, 0, columns());
+            write(firstRow + r, row);
+        }
+    }
+
     /** Copies row {@code row} into the first {@code columns()} values of {@code target}. */
     void read(int row, float[] target);
 

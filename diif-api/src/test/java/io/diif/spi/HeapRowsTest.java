@@ -22,6 +22,9 @@ class HeapRowsTest {
         assertArrayEquals(new float[] {3, 4}, row);
         rows.write(2, new float[] {9, 8});
         assertArrayEquals(new float[] {1, 2, 3, 4, 9, 8}, values);
+        rows.write(0, 2, new float[] {7, 7, 6, 6});
+        assertArrayEquals(new float[] {7, 7, 6, 6, 9, 8}, values);
+        assertThrows(IndexOutOfBoundsException.class, () -> rows.write(2, 2, new float[4]));
         float[] copy = rows.toArray();
         assertNotSame(values, copy);
         assertArrayEquals(values, copy);

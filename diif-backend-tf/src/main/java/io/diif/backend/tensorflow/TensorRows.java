@@ -57,6 +57,16 @@ final class TensorRows implements Rows {
     }
 
     @Override
+    public void write(int firstRow, int count, float[] source) {
+        checkOpen();
+        if (count < 0 || firstRow < 0 || firstRow > rows - count) {
+            throw new IndexOutOfBoundsException("rows " + firstRow + " to " + (firstRow + count - 1)
+                    + " of a tensor with " + rows + " rows");
+        }
+        data.slice((long) firstRow * columns, (long) count * columns).write(source, 0, count * columns);
+    }
+
+    @Override
     public void read(int row, float[] target) {
         region(row).read(target, 0, columns);
     }

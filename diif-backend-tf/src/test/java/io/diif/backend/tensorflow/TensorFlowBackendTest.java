@@ -260,6 +260,14 @@ class TensorFlowBackendTest {
                         assertArrayEquals(Arrays.copyOfRange(expected, 3 * rows - 3, 3 * rows), last);
                     }
                 }
+                // Blocks of rows land where single rows do.
+                try (Rows input = a.allocate(rows, 12)) {
+                    input.write(0, rows, values);
+                    try (Rows out = b.run(a.run(input))) {
+                        assertArrayEquals(expected, out.toArray(), "block-written rows " + rows);
+                    }
+                    assertThrows(IndexOutOfBoundsException.class, () -> input.write(rows, 1, new float[12]));
+                }
                 // Rows on the Java heap are accepted too.
                 try (Rows out = b.run(a.run(new HeapRows(values, rows, 12)))) {
                     assertArrayEquals(expected, out.toArray(), "heap rows " + rows);
