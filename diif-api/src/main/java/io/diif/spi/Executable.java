@@ -3,9 +3,10 @@ package io.diif.spi;
 /**
  * A {@link io.diif.graph.Graph} compiled by a backend: weights bound, ready to run many times.
  *
- * <p>Implementations must be safe to call from many threads at once, and each call must free the
- * native memory it used before returning: the only memory that outlives a call is the compiled
- * weights, freed by {@link #close()}.
+ * <p>Implementations must be safe to call from many threads at once, and memory must stay bounded: what
+ * outlives a call is the compiled weights and any {@link Rows} handed to the caller (freed when the
+ * caller closes them), plus at most what the largest run used, kept for reuse; {@link #close()} frees
+ * all of it.
  */
 public interface Executable extends AutoCloseable {
 

@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * and one {@link OrtSession}, created at compile time and reused by every run.
  *
  * <p>Sessions run on the CPU with {@link OnnxSettings#threads()} intra-op threads that sleep instead of
- * spinning when idle, with all graph optimisations, and without the CPU memory arena (so native memory is
- * returned after each run). The CUDA provider is tried only when
+ * spinning when idle, with all graph optimisations, and with the CPU memory arena only for row graphs
+ * (the decoder's, whose runs are bounded by the tile size; the encoder's memory is returned after each
+ * run). The CUDA provider is tried only when
  * {@code -Ddiif.onnx.cuda=true}; if it cannot be used the backend warns and stays on the CPU.
  */
 public final class OnnxBackend implements Backend {
@@ -65,15 +66,17 @@ public final class OnnxBackend implements Backend {
         }
         byte[] model = OnnxModelBuilder.build(graph);
         try {
-            return new OnnxExecutable(graph, environment, createSession(model));
+            boolean arena = settings.arena() == OnnxSettings.Arena.ALL
+                    || settings.arena() == OnnxSettings.Arena.ROWS && graph.layout() == Graph.Layout.ROWS;
+            return new OnnxExecutable(graph, environment, createSession(model, arena));
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime cannot load graph " + graph.name() + ": " + e.getMessage(), e);
         }
     }
 
-    private OrtSession createSession(byte[] model) throws OrtException {
+    private OrtSession createSession(byte[] model, boolean arena) throws OrtException {
         if (cuda) {
-            try (SessionOptions options = sessionOptions(true)) {
+            try (SessionOptions options = sessionOptions(true, arena)) {
                 return environment.createSession(model, options);
             } catch (OrtException | LinkageError e) {
                 cuda = false;
@@ -81,12 +84,12 @@ public final class OnnxBackend implements Backend {
                         settings.cudaDevice(), e.toString());
             }
         }
-        try (SessionOptions options = sessionOptions(false)) {
+        try (SessionOptions options = sessionOptions(false, arena)) {
             return environment.createSession(model, options);
         }
     }
 
-    private SessionOptions sessionOptions(boolean withCuda) throws OrtException {
+    private SessionOptions sessionOptions(boolean withCuda, boolean arena) throws OrtException {
         SessionOptions options = new SessionOptions();
         try {
             options.setExecutionMode(SessionOptions.ExecutionMode.SEQUENTIAL);
@@ -96,9 +99,10 @@ public final class OnnxBackend implements Backend {
             options.addConfigEntry("session.intra_op.allow_spinning", "0");
             options.addConfigEntry("session.inter_op.allow_spinning", "0");
             options.setOptimizationLevel(optLevel(settings.optimization()));
-            // Without the arena, a run's intermediate tensors go back to the system when it returns, as
-            // Executable promises; with it, the largest run ever seen stays resident.
-            options.setCPUArenaAllocator(settings.arena());
+            // Without the arena, a run's intermediate tensors go back to the system when it returns; with
+            // it, the largest run seen stays resident. The decoder's row graphs run on tiles of bounded
+            // size, so by default they keep it: fresh pages on every run cost 20% of decode time.
+            options.setCPUArenaAllocator(arena);
             // ONNX Runtime caches a memory plan per input shape; every output size gives the decoders new
             // shapes, so the cache grew without bound (+640 MB over 3,000 renders of varying sizes, see
             // NativeMemoryBench in diif-examples). Without it RSS stays flat.

@@ -7,6 +7,8 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.diif.graph.Graph;
 import io.diif.spi.Executable;
+import io.diif.spi.HeapRows;
+import io.diif.spi.Rows;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Map;
@@ -23,6 +25,7 @@ final class OnnxExecutable implements Executable {
     private final OrtEnvironment environment;
     private final OrtSession session;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
+    private final DirectBuffers buffers = new DirectBuffers();
     private boolean closed; // guarded by lock
 
     OnnxExecutable(Graph graph, OrtEnvironment environment, OrtSession session) {
@@ -76,6 +79,72 @@ final class OnnxExecutable implements Executable {
         }
     }
 
+    /** Row graphs read their input from, and write their output to, direct buffers in place. */
+    @Override
+    public boolean allocatesEngineRows() {
+        return graph.layout() == Graph.Layout.ROWS;
+    }
+
+    @Override
+    public Rows allocate(int rows, int columns) {
+        requireRows();
+        graph.checkInputShape(rows, columns);
+        return new BufferRows(buffers, rows, columns);
+    }
+
+    @Override
+    public Rows run(Rows input) {
+        requireRows();
+        int rows = input.rows();
+        int[] outShape = graph.outputShape(rows, input.columns());
+        lock.readLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("executable for graph " + graph.name() + " is closed");
+            }
+            if (rows == 0) {
+                return new HeapRows(new float[0], 0, outShape[1]);
+            }
+            BufferRows copy = null;
+            BufferRows in = input instanceof BufferRows own ? own : (copy = new BufferRows(buffers, rows,
+                    input.columns()));
+            BufferRows out = new BufferRows(buffers, outShape[0], outShape[1]);
+            try {
+                if (copy != null) {
+                    copy.write(0, rows, input.toArray());
+                }
+                try (OnnxTensor inTensor = OnnxTensor.createTensor(environment, in.buffer(),
+                             new long[] {rows, input.columns()});
+                     OnnxTensor outTensor = OnnxTensor.createTensor(environment, out.buffer(),
+                             new long[] {outShape[0], outShape[1]});
+                     OrtSession.Result result = session.run(Map.of(OnnxModelBuilder.INPUT, inTensor),
+                             Map.of(OnnxModelBuilder.OUTPUT, outTensor))) {
+                    // The output was written in place, into `out`.
+                    return out;
+                }
+            } catch (OrtException | RuntimeException e) {
+                out.close();
+                if (e instanceof OrtException) {
+                    throw new IllegalStateException("ONNX Runtime failed to run graph " + graph.name() + " on "
+                            + rows + " rows: " + e.getMessage(), e);
+                }
+                throw (RuntimeException) e;
+            } finally {
+                if (copy != null) {
+                    copy.close();
+                }
+            }
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private void requireRows() {
+        if (graph.layout() != Graph.Layout.ROWS) {
+            throw new IllegalArgumentException("graph " + graph.name() + " takes an image, not rows");
+        }
+    }
+
     @Override
     public void close() {
         lock.writeLock().lock();
@@ -84,6 +153,7 @@ final class OnnxExecutable implements Executable {
                 return;
             }
             closed = true;
+            buffers.close();
             session.close();
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime failed to close the session of graph " + graph.name(), e);

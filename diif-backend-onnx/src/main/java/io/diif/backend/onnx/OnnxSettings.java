@@ -11,15 +11,32 @@ import java.util.Map;
  *   <li>{@code diif.onnx.threads}: intra-op threads per session (default: available processors);
  *   <li>{@code diif.onnx.optimization}: graph optimisation level, {@code all} (default), {@code extended},
  *       {@code basic} or {@code none};
- *   <li>{@code diif.onnx.arena}: {@code true} to keep ONNX Runtime's CPU memory arena, which holds on to
- *       the memory of the largest run seen (default false: memory is freed after each run);
+ *   <li>{@code diif.onnx.arena}: where ONNX Runtime's CPU memory arena is used, which holds on to the
+ *       memory of the largest run seen and saves allocating and faulting in fresh pages on every run:
+ *       {@code rows} (default) for the decoder's row graphs, whose runs are bounded by the tile size;
+ *       {@code true} for every graph, the encoder too (whose bands can be large); {@code false} for none;
  *   <li>{@code diif.onnx.cuda}: {@code true} to try the CUDA execution provider (needs the
  *       {@code onnxruntime_gpu} artifact instead of {@code onnxruntime}); off by default;
  *   <li>{@code diif.onnx.cuda.device}: the CUDA device id (default 0);
  *   <li>{@code diif.onnx.cuda.options}: extra CUDA provider options, {@code key=value;key=value}.
  * </ul>
  */
-record OnnxSettings(int threads, String optimization, boolean arena, boolean cuda, int cudaDevice, Map<String, String> cudaOptions) {
+record OnnxSettings(int threads, String optimization, Arena arena, boolean cuda, int cudaDevice,
+        Map<String, String> cudaOptions) {
+
+    /** Which sessions keep ONNX Runtime's CPU memory arena. */
+    enum Arena {
+        NONE, ROWS, ALL;
+
+        static Arena parse(String value) {
+            return switch (value.trim().toLowerCase(Locale.ROOT)) {
+                case "false", "none" -> NONE;
+                case "rows" -> ROWS;
+                case "true", "all" -> ALL;
+                default -> throw new IllegalArgumentException(ARENA + " must be rows, true or false, was " + value);
+            };
+        }
+    }
 
     static final String THREADS = "diif.onnx.threads";
     static final String OPTIMIZATION = "diif.onnx.optimization";
@@ -38,6 +55,7 @@ record OnnxSettings(int threads, String optimization, boolean arena, boolean cud
                     + optimization);
         }
         cudaOptions = Map.copyOf(cudaOptions);
+        java.util.Objects.requireNonNull(arena, "arena");
     }
 
     static OnnxSettings fromSystemProperties() {
@@ -55,7 +73,7 @@ record OnnxSettings(int threads, String optimization, boolean arena, boolean cud
         return new OnnxSettings(
                 Integer.getInteger(THREADS, Runtime.getRuntime().availableProcessors()),
                 System.getProperty(OPTIMIZATION, "all"),
-                Boolean.getBoolean(ARENA),
+                Arena.parse(System.getProperty(ARENA, "rows")),
                 Boolean.getBoolean(CUDA),
                 Integer.getInteger(CUDA_DEVICE, 0),
                 options);

@@ -28,7 +28,7 @@ class OnnxPrecisionTest {
         }
         for (String level : new String[] {"none", "basic", "extended", "all"}) {
             OnnxBackend backend = new OnnxBackend(new OnnxSettings(Runtime.getRuntime().availableProcessors(), level,
-                    false, false, 0, Map.of()));
+                    OnnxSettings.Arena.NONE, false, 0, Map.of()));
             try (Executable oi = backend.compile(image); Executable or = backend.compile(rows)) {
                 float[] i = oi.run(imageIn, 3, 24, 20);
                 float[] r = or.run(rowsIn, 300, 64);
