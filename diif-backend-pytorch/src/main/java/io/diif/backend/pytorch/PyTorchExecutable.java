@@ -14,6 +14,8 @@ import io.diif.graph.Graph;
 import io.diif.graph.Node;
 import io.diif.graph.Parameter;
 import io.diif.spi.Executable;
+import io.diif.spi.HeapRows;
+import io.diif.spi.Rows;
 import java.nio.ByteOrder;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -43,6 +45,7 @@ final class PyTorchExecutable implements Executable {
     private final int[] lastUse;
 
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private final TorchRows.Kept kept = new TorchRows.Kept();
     private volatile boolean closed;
 
     PyTorchExecutable(Graph graph, NDManager manager, Consumer<PyTorchExecutable> onClose) {
@@ -113,11 +116,20 @@ final class PyTorchExecutable implements Executable {
     }
 
     private float[] evaluate(NDManager scope, float[] input, int[] shape) {
-        List<Node> nodes = graph.nodes();
-        NDArray[] values = new NDArray[nodes.size()];
-        values[0] = image
+        NDArray in = image
                 ? tensor(scope, input, new Shape(1, shape[0], shape[1], shape[2]))
                 : tensor(scope, input, new Shape(shape[0], shape[1]));
+        return evaluate(scope, in, true).toFloatArray();
+    }
+
+    /**
+     * Evaluates the graph on {@code input}; {@code ownsInput}: free it after its last use. Intermediates
+     * are freed after their last use; the output is returned (never the input itself).
+     */
+    private NDArray evaluate(NDManager scope, NDArray input, boolean ownsInput) {
+        List<Node> nodes = graph.nodes();
+        NDArray[] values = new NDArray[nodes.size()];
+        values[0] = input;
         for (Node node : nodes) {
             int id = node.id();
             if (node instanceof Node.Input) {
@@ -144,7 +156,7 @@ final class PyTorchExecutable implements Executable {
             // Free what no later node reads, so peak memory stays near the widest cut of the graph.
             for (Node in : inputsOf(node)) {
                 NDArray v = values[in.id()];
-                if (v != null && lastUse[in.id()] == id) {
+                if (v != null && lastUse[in.id()] == id && (ownsInput || v != input)) {
                     v.close();
                     values[in.id()] = null;
                 }
@@ -154,7 +166,7 @@ final class PyTorchExecutable implements Executable {
         if (out.getDataType() != DataType.FLOAT32) {
             throw new IllegalStateException("graph " + graph.name() + " produced " + out.getDataType());
         }
-        return out.toFloatArray();
+        return out == input && !ownsInput ? out.duplicate() : out;
     }
 
     private NDArray conv2d(NDManager scope, NDArray x, int id) {
@@ -217,6 +229,61 @@ final class PyTorchExecutable implements Executable {
         return new IllegalStateException("executable for graph " + graph.name() + " is closed");
     }
 
+    /** Row graphs take their input in, and give their output as, libtorch tensors: no copy either way. */
+    @Override
+    public boolean allocatesEngineRows() {
+        return !image;
+    }
+
+    @Override
+    public Rows allocate(int rows, int columns) {
+        requireRows();
+        graph.checkInputShape(rows, columns);
+        if (closed) {
+            throw closedException();
+        }
+        return kept.take(manager, rows, columns);
+    }
+
+    @Override
+    public Rows run(Rows input) {
+        requireRows();
+        int rows = input.rows();
+        int[] outShape = graph.outputShape(rows, input.columns());
+        ReentrantReadWriteLock.ReadLock read = lock.readLock();
+        read.lock();
+        try {
+            if (closed) {
+                throw closedException();
+            }
+            if (rows == 0) {
+                return new HeapRows(new float[0], 0, outShape[1]);
+            }
+            boolean grad = JniUtils.isGradMode();
+            if (grad) {
+                JniUtils.setGradMode(false);
+            }
+            try (NDManager scope = manager.newSubManager()) {
+                NDArray in = input instanceof TorchRows own ? own.array()
+                        : tensor(scope, input.toArray(), new Shape(rows, input.columns()));
+                NDArray out = evaluate(scope, in, !(input instanceof TorchRows));
+                return TorchRows.adopt(out, outShape[0], outShape[1]);
+            } finally {
+                if (grad) {
+                    JniUtils.setGradMode(true);
+                }
+            }
+        } finally {
+            read.unlock();
+        }
+    }
+
+    private void requireRows() {
+        if (image) {
+            throw new IllegalArgumentException("graph " + graph.name() + " takes an image, not rows");
+        }
+    }
+
     @Override
     public void close() {
         ReentrantReadWriteLock.WriteLock write = lock.writeLock();
@@ -226,6 +293,7 @@ final class PyTorchExecutable implements Executable {
                 return;
             }
             closed = true;
+            kept.close();
             manager.close();
         } finally {
             write.unlock();

@@ -1,0 +1,131 @@
+package io.diif.backend.pytorch;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.diif.spi.AbstractRows;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+
+/**
+ * Rows in a libtorch tensor, read and written through a view of its memory. Each has its own NDManager,
+ * so it outlives the run that made it (and the executable) until it is closed.
+ */
+final class TorchRows extends AbstractRows {
+    private final NDManager owner;
+    private final NDArray array;
+    private final FloatBuffer floats;
+    /** Where an input tensor goes back for reuse; null for outputs. */
+    private final Kept kept;
+
+    private TorchRows(NDManager owner, NDArray array, int rows, int columns, Kept kept) {
+        super(rows, columns);
+        this.owner = owner;
+        this.array = array;
+        this.kept = kept;
+        // For a contiguous CPU tensor this is a view of the tensor's own memory.
+        this.floats = array.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    }
+
+    /**
+     * An input tensor an executable keeps for its next run of the same shape: libtorch's CPU allocator
+     * returns large blocks to the system, so a fresh tensor costs a page fault per 4 kB on first write,
+     * which made filling it slower than the copy it replaced.
+     */
+    static final class Kept {
+        private NDManager owner;
+        private NDArray array;
+        private boolean closed;
+
+        synchronized TorchRows take(NDManager any, int rows, int columns) {
+            if (array != null && array.getShape().equals(new Shape(rows, columns))) {
+                TorchRows r = new TorchRows(owner, array, rows, columns, this);
+                owner = null;
+                array = null;
+                return r;
+            }
+            NDManager m = any.getEngine().newBaseManager(Device.cpu());
+            try {
+                return new TorchRows(m, m.create(new Shape(rows, columns), DataType.FLOAT32), rows, columns, this);
+            } catch (RuntimeException e) {
+                m.close();
+                throw e;
+            }
+        }
+
+        synchronized void give(NDManager m, NDArray a) {
+            if (closed) {
+                m.close();
+                return;
+            }
+            if (owner != null) {
+                owner.close(); // keep the newest: the next tile is most likely its size
+            }
+            owner = m;
+            array = a;
+        }
+
+        synchronized void close() {
+            closed = true;
+            if (owner != null) {
+                owner.close();
+                owner = null;
+                array = null;
+            }
+        }
+    }
+
+    /** Takes {@code array} ({@code [rows, columns]}, float32) over from the manager that made it. */
+    static TorchRows adopt(NDArray array, int rows, int columns) {
+        NDManager owner = array.getManager().getEngine().newBaseManager(Device.cpu());
+        array.attach(owner);
+        try {
+            return new TorchRows(owner, array, rows, columns, null);
+        } catch (RuntimeException e) {
+            owner.close();
+            throw e;
+        }
+    }
+
+    /** The tensor, while open; the caller must not close it. */
+    NDArray array() {
+        checkOpen();
+        return array;
+    }
+
+    @Override
+    public void write(int row, float[] source) {
+        write(row, 1, source);
+    }
+
+    @Override
+    public void write(int firstRow, int count, float[] source) {
+        checkRows(firstRow, count);
+        floats.put(firstRow * columns(), source, 0, count * columns());
+    }
+
+    @Override
+    public void read(int row, float[] target) {
+        checkRows(row, 1);
+        floats.get(row * columns(), target, 0, columns());
+    }
+
+    @Override
+    public float[] toArray() {
+        checkOpen();
+        float[] all = new float[rows() * columns()];
+        floats.get(0, all, 0, all.length);
+        return all;
+    }
+
+    @Override
+    protected void release() {
+        if (kept != null) {
+            kept.give(owner, array);
+        } else {
+            owner.close();
+        }
+    }
+}
