@@ -2,8 +2,8 @@ package io.diif.spi;
 
 /**
  * The bookkeeping every {@link Rows} needs: its shape, bounds checks that name the bad row, and a close
- * that releases once, however many threads call it. Implementations provide the copies and
- * {@link #release()}.
+ * that releases once, however many threads call it. Implementations provide the block copies
+ * ({@link #write(int, int, float[])}, {@link #read}) and {@link #release()}.
  */
 public abstract class AbstractRows implements Rows {
     private final int rows;
@@ -27,6 +27,15 @@ public abstract class AbstractRows implements Rows {
     public final int columns() {
         return columns;
     }
+
+    /** One row is a block of one. */
+    @Override
+    public final void write(int row, float[] source) {
+        write(row, 1, source);
+    }
+
+    @Override
+    public abstract void write(int firstRow, int count, float[] source);
 
     /** Throws unless open and rows [firstRow, firstRow + count) exist. */
     protected final void checkRows(int firstRow, int count) {

@@ -27,11 +27,6 @@ public final class HeapRows extends AbstractRows {
     }
 
     @Override
-    public void write(int row, float[] source) {
-        write(row, 1, source);
-    }
-
-    @Override
     public void write(int firstRow, int count, float[] source) {
         checkRows(firstRow, count);
         System.arraycopy(source, 0, values, firstRow * columns(), count * columns());

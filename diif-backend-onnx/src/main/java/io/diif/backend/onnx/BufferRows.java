@@ -24,11 +24,6 @@ final class BufferRows extends AbstractRows {
     }
 
     @Override
-    public void write(int row, float[] source) {
-        write(row, 1, source);
-    }
-
-    @Override
     public void write(int firstRow, int count, float[] source) {
         checkRows(firstRow, count);
         floats.put(firstRow * columns(), source, 0, count * columns());

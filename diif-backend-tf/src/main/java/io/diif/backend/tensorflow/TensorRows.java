@@ -38,11 +38,6 @@ final class TensorRows extends AbstractRows {
     }
 
     @Override
-    public void write(int row, float[] source) {
-        write(row, 1, source);
-    }
-
-    @Override
     public void write(int firstRow, int count, float[] source) {
         checkRows(firstRow, count);
         data.slice((long) firstRow * columns(), (long) count * columns()).write(source, 0, count * columns());
