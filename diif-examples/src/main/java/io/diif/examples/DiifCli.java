@@ -5,6 +5,7 @@ import io.diif.DiifModel;
 import io.diif.FloatImage;
 import io.diif.ImageRepresentation;
 import io.diif.examples.eval.EvalCommand;
+import io.diif.geometry.Window;
 import io.diif.image.ImageFiles;
 import io.diif.image.Npy;
 import io.diif.image.PngStreamWriter;
@@ -40,8 +41,10 @@ public final class DiifCli {
     private static final String USAGE = String.join("\n",
             "usage: diif <command> [options]",
             "",
-            "  diif upscale IN OUT (--scale S | --scale SXxSY | --size WxH) [--model FILE] [--backend NAME]",
+            "  diif upscale IN OUT (--scale S | --scale SXxSY | --size WxH) [--window X,Y,WxH] [--model FILE]",
+            "               [--backend NAME]",
             "      OUT .png/.jpg/.bmp: 8-bit image; .npy: float32 (3, H, W), values y*0.5+0.5 clamped to [0,1]",
+            "      --window: only that part of the output grid (costs in proportion to it; same pixels)",
             "  diif sample IN --model FILE --size WxH x,y [x,y ...]",
             "      prints RGB in [0,1] at continuous points of the WxH output grid (pixel centres at k+0.5)",
             "  diif info [--model FILE] [--backend NAME]",
@@ -213,15 +216,21 @@ public final class DiifCli {
         BufferedImage image = ImageFiles.read(in, DiifModel.DEFAULT_MAX_INPUT_PIXELS);
         int w = sizeArg != null ? sizeArg[0] : scaled(scaleArg[0], image.getWidth());
         int h = sizeArg != null ? sizeArg[1] : scaled(scaleArg[1], image.getHeight());
+        Window window = a.option("--window") != null ? parseWindow(a.option("--window"), w, h) : null;
         try (DiifModel model = openModel(a)) {
             long started = System.nanoTime();
             Path parent = outPath.toAbsolutePath().getParent();
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            Progress progress = new Progress(err, (long) w * h, a.flag("--quiet"));
+            Progress progress = new Progress(err, window != null ? window.pixels() : (long) w * h,
+                    a.flag("--quiet"));
             try (ImageRepresentation rep = model.encode(image)) {
-                if (ext.equals("png")) {
+                if (window != null) {
+                    // Only the window is decoded, at the cost of its own pixels; they equal the same pixels
+                    // of the whole render.
+                    writeWhole(rep.renderRaw(w, h, window, progress), ext, outPath);
+                } else if (ext.equals("png")) {
                     writePngStreaming(rep, w, h, outPath, progress);
                 } else {
                     FloatImage result = rep.renderRaw(w, h, null, progress);
@@ -231,9 +240,10 @@ public final class DiifCli {
                 progress.finish();
             }
             if (!a.flag("--quiet")) {
-                err.printf(Locale.ROOT, "diif: %dx%d -> %dx%d with %s on %s in %.2f s -> %s%n", image.getWidth(),
-                        image.getHeight(), w, h, model.config().name(), model.backendName(),
-                        (System.nanoTime() - started) / 1e9, outPath);
+                err.printf(Locale.ROOT, "diif: %dx%d -> %dx%d%s with %s on %s in %.2f s -> %s%n", image.getWidth(),
+                        image.getHeight(), w, h, window == null ? "" : ", window " + window.width() + "x"
+                                + window.height() + " at " + window.x() + "," + window.y(),
+                        model.config().name(), model.backendName(), (System.nanoTime() - started) / 1e9, outPath);
             }
         }
     }
@@ -458,6 +468,21 @@ public final class DiifCli {
         return v;
     }
 
+    /** {@code X,Y,WxH}: a window of the {@code gridW × gridH} output grid, checked to lie inside it. */
+    static Window parseWindow(String s, int gridW, int gridH) {
+        String[] parts = s.split(",", -1);
+        if (parts.length != 3) {
+            throw new UsageException("--window must look like X,Y,WxH (e.g. 3584,3584,512x512), was '" + s + "'");
+        }
+        int x = (int) parseLong("--window", parts[0]);
+        int y = (int) parseLong("--window", parts[1]);
+        int[] wh = parsePair("--window", parts[2], 'x');
+        if (x < 0 || y < 0 || (long) x + wh[0] > gridW || (long) y + wh[1] > gridH) {
+            throw new UsageException("--window " + s + " is not inside the " + gridW + "x" + gridH + " output");
+        }
+        return new Window(x, y, wh[0], wh[1]);
+    }
+
     static int[] parsePair(String option, String s, char sep) {
         int i = s.toLowerCase(Locale.ROOT).indexOf(sep);
         if (i <= 0) {
@@ -502,7 +527,7 @@ public final class DiifCli {
 
     /** Parsed command line: command, positionals, --options with values and --flags. */
     public static final class Arguments {
-        private static final List<String> WITH_VALUE = List.of("--scale", "--size", "--model", "--backend",
+        private static final List<String> WITH_VALUE = List.of("--scale", "--size", "--window", "--model", "--backend",
                 "--max-pixels", "--liif-model", "--sizes", "--scales", "--runs", "--max-gmac", "--out", "--paper-models",
                 "--images", "--max-side", "--pictures", "--picture-scales", "--label");
         private static final List<String> FLAGS = List.of("--verbose", "--quiet", "--help");
