@@ -6,6 +6,7 @@ import io.diif.decoder.DlteDecoder;
 import io.diif.decoder.Latents;
 import io.diif.decoder.LiifDecoder;
 import io.diif.decoder.LteDecoder;
+import io.diif.geometry.Window;
 import io.diif.graph.Graph;
 import io.diif.image.ImageCodec;
 import io.diif.image.Planes;
@@ -24,6 +25,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +52,11 @@ public final class DiifModel implements AutoCloseable {
     public static final long DEFAULT_ENCODER_BAND_PIXELS = 1L << 20;
     /** Default working-set bound of the decoders, in rows of activations. */
     public static final int DEFAULT_TILE_ROWS = 1 << 16;
+    /**
+     * Latents a decoder may read beyond those under a window: B/2 + 1 for DIIF's blocks, and the 3×3 convs,
+     * unfolds and nearest-latent shifts of LIIF, LTE and DLTE, with room to spare (the kit checks it).
+     */
+    private static final int DECODER_REACH = 4;
 
     private final ModelFile model;
     private final Backend backend;
@@ -159,24 +166,87 @@ public final class DiifModel implements AutoCloseable {
     }
 
     private ImageRepresentation encode(Planes planes) {
+        return encode(planes, Window.of(planes.width(), planes.height()));
+    }
+
+    /**
+     * Encodes the latents of {@code region} exactly (the input is cropped to the region widened by the
+     * encoder's receptive radius, so they equal the whole image's); latents outside it are left zero.
+     */
+    private ImageRepresentation encode(Planes planes, Window region) {
+        int width = planes.width();
+        int height = planes.height();
         float mean = model.config().mean();
         float std = model.config().std();
         float[] x = new float[planes.rgb().length];
         for (int i = 0; i < x.length; i++) {
             x[i] = (planes.rgb()[i] - mean) / std;
         }
+        int features = model.config().encoder().features();
         float[] feat;
         try {
-            feat = bandedEncoder.encode(x, planes.height(), planes.width());
+            if (region.pixels() == (long) width * height) {
+                feat = bandedEncoder.encode(x, height, width);
+            } else {
+                int r = bandedEncoder.radius();
+                Window crop = clip(region.x() - r, region.y() - r, region.x() + region.width() + r,
+                        region.y() + region.height() + r, width, height);
+                float[] part = bandedEncoder.encode(Planes.crop(x, 3, width, height, crop), crop.height(),
+                        crop.width());
+                feat = new float[Math.multiplyExact(features, width * height)];
+                for (int c = 0; c < features; c++) {
+                    for (int y = region.y(); y < region.y() + region.height(); y++) {
+                        System.arraycopy(part, (c * crop.height() + y - crop.y()) * crop.width() + region.x()
+                                - crop.x(), feat, (c * height + y) * width + region.x(), region.width());
+                    }
+                }
+            }
         } catch (IllegalStateException | IllegalArgumentException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new DiifException("backend " + backend.name() + " failed to encode a " + planes.width() + "x"
-                    + planes.height() + " image: " + e.getMessage(), e);
+            throw new DiifException("backend " + backend.name() + " failed to encode a " + width + "x"
+                    + height + " image: " + e.getMessage(), e);
         }
-        FeatureMap map = new FeatureMap(feat, model.config().encoder().features(), planes.height(), planes.width());
-        Latents latents = decoder.prepare(map, new FeatureMap(x, 3, planes.height(), planes.width()));
+        FeatureMap map = new FeatureMap(feat, features, height, width);
+        Latents latents = decoder.prepare(map, new FeatureMap(x, 3, height, width));
         return new ImageRepresentation(this, latents, planes.alpha());
+    }
+
+    /**
+     * Renders a {@code window} of the {@code width × height} output of {@code image}, encoding only the part
+     * of the image the window needs: its latents, {@value #DECODER_REACH} more on each side for the decoder's
+     * neighbourhood, and the encoder's receptive radius. The pixels equal
+     * {@code encode(image).renderRaw(width, height, window, progress)}; the cost follows the window, not
+     * the image (decoders with a per-image step, LTE and DLTE, still run it on the whole latent grid).
+     *
+     * @param progress receives the number of pixels finished so far (may be null)
+     */
+    public FloatImage renderWindow(BufferedImage image, int width, int height, Window window,
+            LongConsumer progress) {
+        ensureOpen();
+        Objects.requireNonNull(image, "image must not be null");
+        Objects.requireNonNull(window, "window must not be null");
+        checkInputSize(image.getWidth(), image.getHeight());
+        checkOutputSize(width, height);
+        window.checkInside(width, height);
+        Planes planes = ImageCodec.read(image);
+        int w = planes.width();
+        int h = planes.height();
+        // Latent i holds output rows near (i + ½)·height/h; widen by the reach and round outwards.
+        int y0 = (int) Math.floor((double) window.y() * h / height) - DECODER_REACH;
+        int y1 = (int) Math.ceil((double) (window.y() + window.height()) * h / height) + DECODER_REACH;
+        int x0 = (int) Math.floor((double) window.x() * w / width) - DECODER_REACH;
+        int x1 = (int) Math.ceil((double) (window.x() + window.width()) * w / width) + DECODER_REACH;
+        try (ImageRepresentation rep = encode(planes, clip(x0, y0, x1, y1, w, h))) {
+            return rep.renderRaw(width, height, window, progress);
+        }
+    }
+
+    /** [x0, x1) × [y0, y1) clipped to a width × height grid. */
+    private static Window clip(int x0, int y0, int x1, int y1, int width, int height) {
+        int left = Math.max(0, x0);
+        int top = Math.max(0, y0);
+        return new Window(left, top, Math.min(width, x1) - left, Math.min(height, y1) - top);
     }
 
     /** Encodes and renders at {@code round(scale·W) × round(scale·H)}. */

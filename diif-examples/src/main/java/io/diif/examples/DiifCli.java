@@ -225,16 +225,19 @@ public final class DiifCli {
             }
             Progress progress = new Progress(err, window != null ? window.pixels() : (long) w * h,
                     a.flag("--quiet"));
-            try (ImageRepresentation rep = model.encode(image)) {
+            try {
                 if (window != null) {
-                    // Only the window is decoded, at the cost of its own pixels; they equal the same pixels
-                    // of the whole render.
-                    writeWhole(rep.renderRaw(w, h, window, progress), ext, outPath);
-                } else if (ext.equals("png")) {
-                    writePngStreaming(rep, w, h, outPath, progress);
+                    // Only the part of the image the window needs is encoded and only the window decoded;
+                    // the pixels equal the same pixels of the whole render.
+                    writeWhole(model.renderWindow(image, w, h, window, progress), ext, outPath);
                 } else {
-                    FloatImage result = rep.renderRaw(w, h, null, progress);
-                    writeWhole(result, ext, outPath);
+                    try (ImageRepresentation rep = model.encode(image)) {
+                        if (ext.equals("png")) {
+                            writePngStreaming(rep, w, h, outPath, progress);
+                        } else {
+                            writeWhole(rep.renderRaw(w, h, null, progress), ext, outPath);
+                        }
+                    }
                 }
             } finally {
                 progress.finish();

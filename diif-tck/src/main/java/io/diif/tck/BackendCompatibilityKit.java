@@ -264,6 +264,54 @@ public abstract class BackendCompatibilityKit {
                 }
             }
         }
+        @Test
+        @DisplayName("a window rendered from only the part of the image it needs equals the same pixels of the"
+                + " whole render")
+        void windowFromTheImageRegionEqualsCrop() {
+            // Large enough that the encoded region is a real part of the image for every small model.
+            int iw = 96;
+            int ih = 80;
+            BufferedImage image = new BufferedImage(iw, ih, BufferedImage.TYPE_INT_RGB);
+            java.util.Random random = new java.util.Random(7);
+            for (int y = 0; y < ih; y++) {
+                for (int x = 0; x < iw; x++) {
+                    int r = (int) (127 + 100 * Math.sin(x * 0.21) * Math.cos(y * 0.13)) + random.nextInt(20);
+                    int g = (int) (127 + 90 * Math.cos((x + y) * 0.17)) + random.nextInt(20);
+                    int b = (x * 255 / iw + y * 97 / ih) % 256;
+                    image.setRGB(x, y, (Math.min(255, r) << 16) | (Math.min(255, g) << 8) | b);
+                }
+            }
+            int w = 251; // ×2.61 and ×2.4: uneven groups
+            int h = 192;
+            List<Window> windows = List.of(new Window(101, 77, 37, 29), new Window(0, 0, 23, 17),
+                    new Window(w - 31, h - 12, 31, 12), new Window(0, 90, w, 5), new Window(140, 0, 3, h));
+            for (String m : ALL_MODELS) {
+                FloatImage whole;
+                try (ImageRepresentation rep = model(m).encode(image)) {
+                    whole = rep.renderRaw(w, h);
+                }
+                for (Window win : windows) {
+                    FloatImage part = model(m).renderWindow(image, w, h, win, null);
+                    float[] expected = new float[3 * (int) win.pixels()];
+                    for (int c = 0; c < 3; c++) {
+                        for (int y = 0; y < win.height(); y++) {
+                            for (int x = 0; x < win.width(); x++) {
+                                expected[(c * win.height() + y) * win.width() + x] =
+                                        whole.raw(c, win.x() + x, win.y() + y);
+                            }
+                        }
+                    }
+                    assertClose(expected, part.toRawArray(), 1e-6f, m + " window " + win);
+                }
+            }
+            DiifModel any = model(DIIF_ROW);
+            IllegalArgumentException outside = assertThrows(IllegalArgumentException.class,
+                    () -> any.renderWindow(image, w, h, new Window(w - 10, 0, 11, 5), null));
+            assertTrue(outside.getMessage().contains(w + "x" + h), outside.getMessage());
+            assertThrows(NullPointerException.class, () -> any.renderWindow(image, w, h, null, null));
+            assertThrows(IllegalArgumentException.class, () -> any.renderWindow(image, 0, h, new Window(0, 0, 1, 1),
+                    null));
+        }
     }
 
     @Nested
