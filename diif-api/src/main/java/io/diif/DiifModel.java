@@ -171,7 +171,7 @@ public final class DiifModel implements AutoCloseable {
 
     /**
      * Encodes the latents of {@code region} exactly (the input is cropped to the region widened by the
-     * encoder's receptive radius, so they equal the whole image's); latents outside it are left zero.
+     * encoder's receptive radius, so they equal the whole image's) and keeps only those.
      */
     private ImageRepresentation encode(Planes planes, Window region) {
         int width = planes.width();
@@ -193,13 +193,8 @@ public final class DiifModel implements AutoCloseable {
                         region.y() + region.height() + r, width, height);
                 float[] part = bandedEncoder.encode(Planes.crop(x, 3, width, height, crop), crop.height(),
                         crop.width());
-                feat = new float[Math.multiplyExact(features, width * height)];
-                for (int c = 0; c < features; c++) {
-                    for (int y = region.y(); y < region.y() + region.height(); y++) {
-                        System.arraycopy(part, (c * crop.height() + y - crop.y()) * crop.width() + region.x()
-                                - crop.x(), feat, (c * height + y) * width + region.x(), region.width());
-                    }
-                }
+                feat = Planes.crop(part, features, crop.width(), crop.height(), new Window(region.x() - crop.x(),
+                        region.y() - crop.y(), region.width(), region.height()));
             }
         } catch (IllegalStateException | IllegalArgumentException e) {
             throw e;
@@ -207,7 +202,7 @@ public final class DiifModel implements AutoCloseable {
             throw new DiifException("backend " + backend.name() + " failed to encode a " + width + "x"
                     + height + " image: " + e.getMessage(), e);
         }
-        FeatureMap map = new FeatureMap(feat, features, height, width);
+        FeatureMap map = new FeatureMap(feat, features, height, width, region);
         Latents latents = decoder.prepare(map, new FeatureMap(x, 3, height, width));
         return new ImageRepresentation(this, latents, planes.alpha());
     }
@@ -216,8 +211,8 @@ public final class DiifModel implements AutoCloseable {
      * Renders a {@code window} of the {@code width × height} output of {@code image}, encoding only the part
      * of the image the window needs: its latents, {@value #DECODER_REACH} more on each side for the decoder's
      * neighbourhood, and the encoder's receptive radius. The pixels equal
-     * {@code encode(image).renderRaw(width, height, window, progress)}; the cost follows the window, not
-     * the image (decoders with a per-image step, LTE and DLTE, still run it on the whole latent grid).
+     * {@code encode(image).renderRaw(width, height, window, progress)}; time and memory follow the window,
+     * not the image (LTE's and DLTE's per-image maps are computed over the encoded region only).
      *
      * @param progress receives the number of pixels finished so far (may be null)
      */

@@ -41,8 +41,9 @@ public final class DlteDecoder extends CoarseToFineDecoder {
     /** Computes [coef; freq] (hid/4 channels each) once per image and keeps the input for the residual. */
     @Override
     public Latents prepare(FeatureMap feat, FeatureMap input) {
-        float[] m = maps.run(feat.data(), feat.channels(), feat.height(), feat.width());
-        return new Latents(feat, new FeatureMap(m, hid / 2, feat.height(), feat.width()), input);
+        // Over the stored region only: a window render's region carries margin enough for the conv.
+        float[] m = maps.run(feat.data(), feat.channels(), feat.stored().height(), feat.stored().width());
+        return new Latents(feat, feat.withData(m, hid / 2), input);
     }
 
     /**

@@ -41,8 +41,9 @@ public final class LteDecoder extends LocalEnsembleDecoder {
     /** Computes [coef; freq] once per image and keeps the input for the residual. */
     @Override
     public Latents prepare(FeatureMap feat, FeatureMap input) {
-        float[] m = maps.run(feat.data(), feat.channels(), feat.height(), feat.width());
-        return new Latents(feat, new FeatureMap(m, 2 * hid, feat.height(), feat.width()), input);
+        // Over the stored region only: a window render's region carries margin enough for the conv.
+        float[] m = maps.run(feat.data(), feat.channels(), feat.stored().height(), feat.stored().width());
+        return new Latents(feat, feat.withData(m, 2 * hid), input);
     }
 
     /**
@@ -67,8 +68,8 @@ public final class LteDecoder extends LocalEnsembleDecoder {
     void mlpInput(Latents latents, int i, int j, float relY, float relX, float[] relCell, float[] input, int offset) {
         FeatureMap m = latents.maps();
         float[] data = m.data();
-        int plane = m.height() * m.width();
-        int at = i * m.width() + j;
+        int plane = (int) m.stored().pixels();
+        int at = m.offsetOf(i, j);
         int freq = hid * plane;
         int half = hid / 2;
         for (int k = 0; k < half; k++) {
