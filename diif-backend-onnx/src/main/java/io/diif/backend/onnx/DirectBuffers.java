@@ -4,7 +4,6 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.util.ArrayDeque;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
@@ -137,10 +136,6 @@ final class DirectBuffers {
         closed = true;
         kept.forEach(this::free);
         kept.clear();
-    }
-
-    static FloatBuffer floats(ByteBuffer buffer) {
-        return buffer.asFloatBuffer();
     }
 
     private void free(ByteBuffer buffer) {

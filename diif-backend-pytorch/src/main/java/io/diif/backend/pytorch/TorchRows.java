@@ -5,28 +5,25 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import io.diif.spi.AbstractRows;
+import io.diif.spi.FloatBufferRows;
 import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 
 /**
  * Rows in a libtorch tensor, read and written through a view of its memory. Each has its own NDManager,
  * so it outlives the run that made it (and the executable) until it is closed.
  */
-final class TorchRows extends AbstractRows {
+final class TorchRows extends FloatBufferRows {
     private final NDManager owner;
     private final NDArray array;
-    private final FloatBuffer floats;
     /** Where an input tensor goes back for reuse; null for outputs. */
     private final Kept kept;
 
     private TorchRows(NDManager owner, NDArray array, int rows, int columns, Kept kept) {
-        super(rows, columns);
+        // For a contiguous CPU tensor this is a view of the tensor's own memory.
+        super(array.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer(), rows, columns);
         this.owner = owner;
         this.array = array;
         this.kept = kept;
-        // For a contiguous CPU tensor this is a view of the tensor's own memory.
-        this.floats = array.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
     }
 
     /**
@@ -93,26 +90,6 @@ final class TorchRows extends AbstractRows {
     NDArray array() {
         checkOpen();
         return array;
-    }
-
-    @Override
-    public void write(int firstRow, int count, float[] source) {
-        checkRows(firstRow, count);
-        floats.put(firstRow * columns(), source, 0, count * columns());
-    }
-
-    @Override
-    public void read(int row, float[] target) {
-        checkRows(row, 1);
-        floats.get(row * columns(), target, 0, columns());
-    }
-
-    @Override
-    public float[] toArray() {
-        checkOpen();
-        float[] all = new float[rows() * columns()];
-        floats.get(0, all, 0, all.length);
-        return all;
     }
 
     @Override
