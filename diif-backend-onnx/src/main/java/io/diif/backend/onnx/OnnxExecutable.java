@@ -105,37 +105,43 @@ final class OnnxExecutable implements Executable {
             if (rows == 0) {
                 return new HeapRows(new float[0], 0, outShape[1]);
             }
-            BufferRows copy = null;
-            BufferRows in = input instanceof BufferRows own ? own : (copy = new BufferRows(buffers, rows,
-                    input.columns()));
-            BufferRows out = new BufferRows(buffers, outShape[0], outShape[1]);
+            // Rows from elsewhere are copied into a buffer of ours once; ours are read in place.
+            BufferRows in = input instanceof BufferRows own ? own : copyOf(input);
             try {
-                if (copy != null) {
-                    copy.write(0, rows, input.toArray());
-                }
-                try (OnnxTensor inTensor = OnnxTensor.createTensor(environment, in.buffer(),
-                             new long[] {rows, input.columns()});
-                     OnnxTensor outTensor = OnnxTensor.createTensor(environment, out.buffer(),
-                             new long[] {outShape[0], outShape[1]});
-                     OrtSession.Result result = session.run(Map.of(OnnxModelBuilder.INPUT, inTensor),
-                             Map.of(OnnxModelBuilder.OUTPUT, outTensor))) {
-                    // The output was written in place, into `out`.
-                    return out;
-                }
-            } catch (OrtException | RuntimeException e) {
-                out.close();
-                if (e instanceof OrtException) {
-                    throw new IllegalStateException("ONNX Runtime failed to run graph " + graph.name() + " on "
-                            + rows + " rows: " + e.getMessage(), e);
-                }
-                throw (RuntimeException) e;
+                return runInPlace(in, outShape);
             } finally {
-                if (copy != null) {
-                    copy.close();
+                if (in != input) {
+                    in.close();
                 }
             }
         } finally {
             lock.readLock().unlock();
+        }
+    }
+
+    private BufferRows copyOf(Rows input) {
+        BufferRows copy = new BufferRows(buffers, input.rows(), input.columns());
+        copy.write(0, input.rows(), input.toArray());
+        return copy;
+    }
+
+    /** One run reading {@code in} and writing a new output buffer in place (a pinned output). */
+    private BufferRows runInPlace(BufferRows in, int[] outShape) {
+        BufferRows out = new BufferRows(buffers, outShape[0], outShape[1]);
+        try (OnnxTensor inTensor = OnnxTensor.createTensor(environment, in.buffer(),
+                     new long[] {in.rows(), in.columns()});
+             OnnxTensor outTensor = OnnxTensor.createTensor(environment, out.buffer(),
+                     new long[] {outShape[0], outShape[1]});
+             OrtSession.Result result = session.run(Map.of(OnnxModelBuilder.INPUT, inTensor),
+                     Map.of(OnnxModelBuilder.OUTPUT, outTensor))) {
+            return out;
+        } catch (OrtException e) {
+            out.close();
+            throw new IllegalStateException("ONNX Runtime failed to run graph " + graph.name() + " on "
+                    + in.rows() + " rows: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            out.close();
+            throw e;
         }
     }
 

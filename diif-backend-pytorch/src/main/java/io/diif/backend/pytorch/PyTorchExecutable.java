@@ -20,6 +20,8 @@ import java.nio.ByteOrder;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * A graph bound to libtorch tensors. Weights live in one NDManager owned by this executable; each run
@@ -88,14 +90,22 @@ final class PyTorchExecutable implements Executable {
             throw closedException();
         }
         int outCount = graph.checkRun(input, shape);
+        return guarded(outCount == 0, () -> new float[0], scope -> evaluate(scope, input, shape));
+    }
+
+    /**
+     * Runs {@code body} in a sub-manager closed before returning, under the read lock (so {@link #close()}
+     * waits), on an open executable, with autograd off; {@code empty} instead when there is nothing to compute.
+     */
+    private <T> T guarded(boolean nothing, Supplier<T> empty, Function<NDManager, T> body) {
         ReentrantReadWriteLock.ReadLock read = lock.readLock();
         read.lock();
         try {
             if (closed) {
                 throw closedException();
             }
-            if (outCount == 0) {
-                return new float[0];
+            if (nothing) {
+                return empty.get();
             }
             // Grad mode is per thread in libtorch; the weights never require grad, but make sure no
             // autograd state is recorded, and leave the caller's thread as it was.
@@ -104,7 +114,7 @@ final class PyTorchExecutable implements Executable {
                 JniUtils.setGradMode(false);
             }
             try (NDManager scope = manager.newSubManager()) {
-                return evaluate(scope, input, shape);
+                return body.apply(scope);
             } finally {
                 if (grad) {
                     JniUtils.setGradMode(true);
@@ -250,32 +260,11 @@ final class PyTorchExecutable implements Executable {
         requireRows();
         int rows = input.rows();
         int[] outShape = graph.outputShape(rows, input.columns());
-        ReentrantReadWriteLock.ReadLock read = lock.readLock();
-        read.lock();
-        try {
-            if (closed) {
-                throw closedException();
-            }
-            if (rows == 0) {
-                return new HeapRows(new float[0], 0, outShape[1]);
-            }
-            boolean grad = JniUtils.isGradMode();
-            if (grad) {
-                JniUtils.setGradMode(false);
-            }
-            try (NDManager scope = manager.newSubManager()) {
-                NDArray in = input instanceof TorchRows own ? own.array()
-                        : tensor(scope, input.toArray(), new Shape(rows, input.columns()));
-                NDArray out = evaluate(scope, in, !(input instanceof TorchRows));
-                return TorchRows.adopt(out, outShape[0], outShape[1]);
-            } finally {
-                if (grad) {
-                    JniUtils.setGradMode(true);
-                }
-            }
-        } finally {
-            read.unlock();
-        }
+        return guarded(rows == 0, () -> new HeapRows(new float[0], 0, outShape[1]), scope -> {
+            NDArray in = input instanceof TorchRows own ? own.array()
+                    : tensor(scope, input.toArray(), new Shape(rows, input.columns()));
+            return TorchRows.adopt(evaluate(scope, in, !(input instanceof TorchRows)), outShape[0], outShape[1]);
+        });
     }
 
     private void requireRows() {
