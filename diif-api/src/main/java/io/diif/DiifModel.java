@@ -191,10 +191,10 @@ public final class DiifModel implements AutoCloseable {
                 int r = bandedEncoder.radius();
                 Window crop = clip(region.x() - r, region.y() - r, region.x() + region.width() + r,
                         region.y() + region.height() + r, width, height);
-                float[] part = bandedEncoder.encode(Planes.crop(x, 3, width, height, crop), crop.height(),
+                float[] part = bandedEncoder.encode(new FeatureMap(x, 3, height, width).window(crop), crop.height(),
                         crop.width());
-                feat = Planes.crop(part, features, crop.width(), crop.height(), new Window(region.x() - crop.x(),
-                        region.y() - crop.y(), region.width(), region.height()));
+                feat = new FeatureMap(part, features, crop.height(), crop.width()).window(new Window(
+                        region.x() - crop.x(), region.y() - crop.y(), region.width(), region.height()));
             }
         } catch (IllegalStateException | IllegalArgumentException e) {
             throw e;

@@ -60,6 +60,11 @@ public record FeatureMap(float[] data, int channels, int height, int width, Wind
         return sy * stored.width() + sx;
     }
 
+    /** {@link #window(int, int, int, int)} of a {@link Window}. */
+    public float[] window(Window w) {
+        return window(w.y(), w.y() + w.height(), w.x(), w.x() + w.width());
+    }
+
     /**
      * Copies rows [y0, y1) × columns [x0, x1) into a new {@code [C, y1−y0, x1−x0]} array; positions outside
      * the map are zero, so a convolution without padding over the window equals one with zero padding.
