@@ -33,8 +33,8 @@ abstract class CoarseToFineDecoder implements Decoder {
     private static final int MIX_AFTER_PROJECTION_MIN_PIXELS = 5;
     /** Queries per parallel task of the mix: enough to amortise the task, small enough to balance cores. */
     private static final int MIX_CHUNK = 1024;
-    /** Rows of the fine input written to the engine at once (64 kB at 256 columns). */
-    private static final int WRITE_BLOCK_ROWS = 64;
+    /** Slices per parallel task when writing the coarse input. */
+    static final int SLICE_CHUNK = 256;
 
     final ModelConfig.CoarseToFine config;
     final CompiledGraphs compiled;
@@ -249,11 +249,8 @@ abstract class CoarseToFineDecoder implements Decoder {
         float[] v1 = new float[width];
         float[] v2 = new float[width];
         float[] v3 = new float[width];
-        int columns = fineInput.columns();
-        float[] row = new float[columns];
-        // Rows go out in blocks: one engine write per block rather than per pixel.
-        float[] block = new float[WRITE_BLOCK_ROWS * columns];
-        int blockStart = from;
+        float[] row = new float[fineInput.columns()];
+        RowBlocks out = new RowBlocks(fineInput, from);
         int loaded = -1;
         for (int q = from; q < to; q++) {
             int slice = w.querySlice[q];
@@ -285,12 +282,9 @@ abstract class CoarseToFineDecoder implements Decoder {
                 row[width] = qh;
                 row[width + 1] = qw;
             }
-            System.arraycopy(row, 0, block, (q - blockStart) * columns, columns);
-            if (q + 1 - blockStart == WRITE_BLOCK_ROWS || q + 1 == to) {
-                fineInput.write(blockStart, q + 1 - blockStart, block);
-                blockStart = q + 1;
-            }
+            out.add(row);
         }
+        out.flush();
     }
 
     @Override

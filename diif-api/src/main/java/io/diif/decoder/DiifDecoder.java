@@ -20,8 +20,6 @@ import java.util.stream.IntStream;
  * ReLU are added here per slice and vertex. The backend runs the remaining coarse layers.
  */
 public final class DiifDecoder extends CoarseToFineDecoder {
-    /** Slices per parallel task of the first coarse layer. */
-    private static final int SLICE_CHUNK = 256;
     private final int features;
     private final int block;
     private final float[] firstBias;
@@ -81,7 +79,7 @@ public final class DiifDecoder extends CoarseToFineDecoder {
         IntStream.range(0, chunks).parallel().forEach(c -> {
             float[] cornerRow = new float[hc0];
             float[] row = new float[hc0];
-            float[] vertexRows = new float[4 * hc0];
+            RowBlocks out = new RowBlocks(target, 4 * c * SLICE_CHUNK);
             for (int s = c * SLICE_CHUNK, end = Math.min(w.slices, s + SLICE_CHUNK); s < end; s++) {
                 for (int v = 0; v < 4; v++) {
                     int ci = w.sliceI[s] - tile.i0() + (VH[v] > 0 ? 1 : 0);
@@ -90,10 +88,10 @@ public final class DiifDecoder extends CoarseToFineDecoder {
                     RowKernels.firstCoarseLayer(cornerRow, constant, descriptorColumns[2], w.top[s] - VH[v],
                             descriptorColumns[3], w.left[s] - VW[v], descriptorColumns[4], w.bottom[s] - VH[v],
                             descriptorColumns[5], w.right[s] - VW[v], row, hc0);
-                    System.arraycopy(row, 0, vertexRows, v * hc0, hc0);
+                    out.add(row);
                 }
-                target.write(4 * s, 4, vertexRows);
             }
+            out.flush();
         });
     }
 

@@ -55,31 +55,41 @@ public final class DlteDecoder extends CoarseToFineDecoder {
     @Override
     void coarseInput(Latents latents, Tile tile, SliceWork w, Rows target) {
         FeatureMap m = latents.maps();
-        int quarter = hid / 4;
-        int half = hid / 2;
-        IntStream.range(0, w.slices).parallel().forEach(s -> {
+        int chunks = (w.slices + SLICE_CHUNK - 1) / SLICE_CHUNK;
+        IntStream.range(0, chunks).parallel().forEach(c -> {
             float[] cb = new float[hid];
             float[] fb = new float[hid];
             float[] z = new float[hid];
-            for (int v = 0; v < 4; v++) {
-                int top = w.sliceI[s] + (VH[v] > 0 ? 0 : -1);
-                int left = w.sliceJ[s] + (VW[v] > 0 ? 0 : -1);
-                block(m, 0, quarter, top, left, cb);
-                block(m, quarter, quarter, top, left, fb);
-                float startH = tile.ccH() + (w.top[s] - VH[v]);
-                float startW = tile.ccW() + (w.left[s] - VW[v]);
-                float endH = w.bottom[s] - VH[v];
-                float endW = w.right[s] - VW[v];
-                for (int k = 0; k < half; k++) {
-                    float f = fb[2 * k] * startH + fb[2 * k + 1] * startW;
-                    f += phase[2 * k] * endH + phase[2 * k + 1] * endW;
-                    float angle = PI * f;
-                    z[k] = cb[k] * (float) Math.cos(angle);
-                    z[half + k] = cb[half + k] * (float) Math.sin(angle);
+            RowBlocks out = new RowBlocks(target, 4 * c * SLICE_CHUNK);
+            for (int s = c * SLICE_CHUNK, end = Math.min(w.slices, s + SLICE_CHUNK); s < end; s++) {
+                for (int v = 0; v < 4; v++) {
+                    z(m, tile, w, s, v, cb, fb, z);
+                    out.add(z);
                 }
-                target.write(4 * s + v, z);
             }
+            out.flush();
         });
+    }
+
+    /** z of slice s and vertex v into {@code z}; {@code cb} and {@code fb} are scratch. */
+    private void z(FeatureMap m, Tile tile, SliceWork w, int s, int v, float[] cb, float[] fb, float[] z) {
+        int quarter = hid / 4;
+        int half = hid / 2;
+        int top = w.sliceI[s] + (VH[v] > 0 ? 0 : -1);
+        int left = w.sliceJ[s] + (VW[v] > 0 ? 0 : -1);
+        block(m, 0, quarter, top, left, cb);
+        block(m, quarter, quarter, top, left, fb);
+        float startH = tile.ccH() + (w.top[s] - VH[v]);
+        float startW = tile.ccW() + (w.left[s] - VW[v]);
+        float endH = w.bottom[s] - VH[v];
+        float endW = w.right[s] - VW[v];
+        for (int k = 0; k < half; k++) {
+            float f = fb[2 * k] * startH + fb[2 * k + 1] * startW;
+            f += phase[2 * k] * endH + phase[2 * k + 1] * endW;
+            float angle = PI * f;
+            z[k] = cb[k] * (float) Math.cos(angle);
+            z[half + k] = cb[half + k] * (float) Math.sin(angle);
+        }
     }
 
     /** The 2×2 block at rows top, top + 1 and columns left, left + 1 of channels [first, first + count); 0 outside. */

@@ -24,16 +24,16 @@ public final class LiifDecoder extends LocalEnsembleDecoder {
 
     /** [feat9 at latent (i, j), channel-major c·9 + dy·3 + dx; rel_y, rel_x; rel_cell] (9F + 4 values). */
     @Override
-    void mlpInput(Latents latents, int i, int j, float relY, float relX, float[] relCell, float[] input, int offset) {
+    void mlpInput(Latents latents, int i, int j, float relY, float relX, float[] relCell, float[] input) {
         FeatureMap feat = latents.feat();
         for (int c = 0; c < features; c++) {
             for (int dy = 0; dy < 3; dy++) {
                 for (int dx = 0; dx < 3; dx++) {
-                    input[offset + c * 9 + dy * 3 + dx] = feat.at(c, i + dy - 1, j + dx - 1);
+                    input[c * 9 + dy * 3 + dx] = feat.at(c, i + dy - 1, j + dx - 1);
                 }
             }
         }
-        int tail = offset + 9 * features;
+        int tail = 9 * features;
         input[tail] = relY;
         input[tail + 1] = relX;
         input[tail + 2] = relCell[0];

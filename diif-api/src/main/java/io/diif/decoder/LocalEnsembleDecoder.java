@@ -44,11 +44,10 @@ abstract class LocalEnsembleDecoder implements Decoder {
     abstract float[] relCell(int height, int width, int outHeight, int outWidth);
 
     /**
-     * Writes the MLP input of one query and vertex at {@code input[offset …]}: latent (i, j) was picked,
+     * Writes the MLP input of one query and vertex into {@code input}: latent (i, j) was picked,
      * rel = (query − its centre) in latent half-pixels.
      */
-    abstract void mlpInput(Latents latents, int i, int j, float relY, float relX, float[] relCell, float[] input,
-            int offset);
+    abstract void mlpInput(Latents latents, int i, int j, float relY, float relX, float[] relCell, float[] input);
 
     /** Adds what the decoder adds to the blend at the queries' global coordinates; by default nothing. */
     void addResidual(Latents latents, float[] ys, float[] xs, float[] rgb) {
@@ -142,21 +141,28 @@ abstract class LocalEnsembleDecoder implements Decoder {
         float low = (float) (-1 + SHIFT_EPSILON);
         float high = (float) (1 - SHIFT_EPSILON);
         int chunks = (ys.length + QUERY_CHUNK - 1) / QUERY_CHUNK;
+        // The vertex shifts are the same for every query.
+        float[] shiftY = new float[4];
+        float[] shiftX = new float[4];
+        for (int v = 0; v < 4; v++) {
+            shiftY[v] = (float) (VY[v] * (1.0 / h) + SHIFT_EPSILON);
+            shiftX[v] = (float) (VX[v] * (1.0 / w) + SHIFT_EPSILON);
+        }
         IntStream.range(0, chunks).parallel().forEach(chunk -> {
             float[] row = new float[inputWidth];
+            RowBlocks out = new RowBlocks(input, 4 * chunk * QUERY_CHUNK);
             for (int q = chunk * QUERY_CHUNK, end = Math.min(ys.length, q + QUERY_CHUNK); q < end; q++) {
                 for (int v = 0; v < 4; v++) {
-                    float shiftY = (float) (VY[v] * (1.0 / h) + SHIFT_EPSILON);
-                    float shiftX = (float) (VX[v] * (1.0 / w) + SHIFT_EPSILON);
-                    int i = nearest(Math.min(Math.max(ys[q] + shiftY, low), high), h);
-                    int j = nearest(Math.min(Math.max(xs[q] + shiftX, low), high), w);
+                    int i = nearest(Math.min(Math.max(ys[q] + shiftY[v], low), high), h);
+                    int j = nearest(Math.min(Math.max(xs[q] + shiftX[v], low), high), w);
                     float relY = (ys[q] - centre(h, i)) * h;
                     float relX = (xs[q] - centre(w, j)) * w;
-                    mlpInput(latents, i, j, relY, relX, relCell, row, 0);
-                    input.write(4 * q + v, row);
+                    mlpInput(latents, i, j, relY, relX, relCell, row);
+                    out.add(row);
                     area[4 * q + v] = Math.abs(relY * relX) + AREA_EPSILON;
                 }
             }
+            out.flush();
         });
     }
 

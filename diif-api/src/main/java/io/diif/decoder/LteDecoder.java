@@ -65,7 +65,7 @@ public final class LteDecoder extends LocalEnsembleDecoder {
 
     /** z (hid values): coef[m]·cos(π f_m) for m < hid/2, coef[m]·sin(π f_{m − hid/2}) after. */
     @Override
-    void mlpInput(Latents latents, int i, int j, float relY, float relX, float[] relCell, float[] input, int offset) {
+    void mlpInput(Latents latents, int i, int j, float relY, float relX, float[] relCell, float[] input) {
         FeatureMap m = latents.maps();
         float[] data = m.data();
         int plane = (int) m.stored().pixels();
@@ -76,8 +76,8 @@ public final class LteDecoder extends LocalEnsembleDecoder {
             float f = data[freq + 2 * k * plane + at] * relY + data[freq + (2 * k + 1) * plane + at] * relX;
             f += phase[2 * k] * relCell[0] + phase[2 * k + 1] * relCell[1];
             float angle = PI * f;
-            input[offset + k] = data[k * plane + at] * (float) Math.cos(angle);
-            input[offset + half + k] = data[(half + k) * plane + at] * (float) Math.sin(angle);
+            input[k] = data[k * plane + at] * (float) Math.cos(angle);
+            input[half + k] = data[(half + k) * plane + at] * (float) Math.sin(angle);
         }
     }
 
