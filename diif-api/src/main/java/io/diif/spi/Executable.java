@@ -1,5 +1,7 @@
 package io.diif.spi;
 
+import io.diif.graph.Graph;
+
 /**
  * A {@link io.diif.graph.Graph} compiled by a backend: weights bound, ready to run many times.
  *
@@ -9,6 +11,9 @@ package io.diif.spi;
  * all of it.
  */
 public interface Executable extends AutoCloseable {
+
+    /** The graph this executable runs. */
+    Graph graph();
 
     /**
      * Runs the graph on one input.
@@ -30,21 +35,26 @@ public interface Executable extends AutoCloseable {
     /**
      * An input for {@link #run(Rows)} of a {@link io.diif.graph.Graph.Layout#ROWS} graph, with arbitrary
      * initial contents: the caller writes every row. The default is a {@link HeapRows}.
+     *
+     * @throws IllegalArgumentException if the graph does not take {@code [rows, columns]} (an image graph,
+     *     or a different column count)
      */
     default Rows allocate(int rows, int columns) {
+        graph().checkInputShape(rows, columns);
         return new HeapRows(new float[Math.multiplyExact(rows, columns)], rows, columns);
     }
 
     /**
      * Runs a {@link io.diif.graph.Graph.Layout#ROWS} graph on {@code input} (from {@link #allocate}, any other
      * {@link Rows} or a result of another executable) and returns the output rows, which the caller
-     * closes (with no input rows, the default reports 0 columns). The default goes through
-     * {@link #run(float[], int...)}.
+     * closes. The default goes through {@link #run(float[], int...)}.
      */
     default Rows run(Rows input) {
+        int rows = input.rows();
         float[] values = input instanceof HeapRows heap ? heap.values() : input.toArray();
-        float[] out = run(values, input.rows(), input.columns());
-        return new HeapRows(out, input.rows(), input.rows() == 0 ? 0 : out.length / input.rows());
+        float[] out = run(values, rows, input.columns());
+        int columns = rows == 0 ? graph().outputShape(0, input.columns())[1] : out.length / rows;
+        return new HeapRows(out, rows, columns);
     }
 
     /** Frees the compiled weights. Idempotent; later {@link #run} calls throw IllegalStateException. */

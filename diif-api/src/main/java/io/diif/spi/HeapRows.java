@@ -21,8 +21,9 @@ public final class HeapRows extends AbstractRows {
         this.values = values;
     }
 
-    /** The backing array itself. */
+    /** The backing array itself; only while open. */
     public float[] values() {
+        checkOpen();
         return values;
     }
 

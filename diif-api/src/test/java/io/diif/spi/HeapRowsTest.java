@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.diif.graph.Graph;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -44,6 +45,12 @@ class HeapRowsTest {
 
     /** An executable that doubles every value and keeps the column count, to test the SPI's defaults. */
     private static final class Doubling implements Executable {
+        @Override
+        public Graph graph() {
+            Graph.Builder g = Graph.builder("doubling", Graph.Layout.ROWS, 3);
+            return g.build(g.scale(g.input(), 2f));
+        }
+
         @Override
         public float[] run(float[] input, int... shape) {
             float[] out = input.clone();

@@ -25,6 +25,11 @@ final class GraphInterpreter implements Executable {
     }
 
     @Override
+    public Graph graph() {
+        return graph;
+    }
+
+    @Override
     public float[] run(float[] input, int... shape) {
         if (closed) {
             throw new IllegalStateException("executable for graph " + graph.name() + " is closed");

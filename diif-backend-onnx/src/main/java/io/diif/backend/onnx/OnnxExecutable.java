@@ -86,15 +86,18 @@ final class OnnxExecutable implements Executable {
     }
 
     @Override
+    public Graph graph() {
+        return graph;
+    }
+
+    @Override
     public Rows allocate(int rows, int columns) {
-        requireRows();
-        graph.checkInputShape(rows, columns);
+        graph.checkInputShape(rows, columns); // also refuses image graphs: they take rank 3
         return new BufferRows(buffers, rows, columns);
     }
 
     @Override
     public Rows run(Rows input) {
-        requireRows();
         int rows = input.rows();
         int[] outShape = graph.outputShape(rows, input.columns());
         lock.readLock().lock();
@@ -142,12 +145,6 @@ final class OnnxExecutable implements Executable {
         } catch (RuntimeException e) {
             out.close();
             throw e;
-        }
-    }
-
-    private void requireRows() {
-        if (graph.layout() != Graph.Layout.ROWS) {
-            throw new IllegalArgumentException("graph " + graph.name() + " takes an image, not rows");
         }
     }
 

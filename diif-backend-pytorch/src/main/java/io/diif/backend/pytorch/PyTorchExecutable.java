@@ -246,9 +246,13 @@ final class PyTorchExecutable implements Executable {
     }
 
     @Override
+    public Graph graph() {
+        return graph;
+    }
+
+    @Override
     public Rows allocate(int rows, int columns) {
-        requireRows();
-        graph.checkInputShape(rows, columns);
+        graph.checkInputShape(rows, columns); // also refuses image graphs: they take rank 3
         if (closed) {
             throw closedException();
         }
@@ -257,7 +261,6 @@ final class PyTorchExecutable implements Executable {
 
     @Override
     public Rows run(Rows input) {
-        requireRows();
         int rows = input.rows();
         int[] outShape = graph.outputShape(rows, input.columns());
         return guarded(rows == 0, () -> new HeapRows(new float[0], 0, outShape[1]), scope -> {
@@ -265,12 +268,6 @@ final class PyTorchExecutable implements Executable {
                     : tensor(scope, input.toArray(), new Shape(rows, input.columns()));
             return TorchRows.adopt(evaluate(scope, in, !(input instanceof TorchRows)), outShape[0], outShape[1]);
         });
-    }
-
-    private void requireRows() {
-        if (image) {
-            throw new IllegalArgumentException("graph " + graph.name() + " takes an image, not rows");
-        }
     }
 
     @Override

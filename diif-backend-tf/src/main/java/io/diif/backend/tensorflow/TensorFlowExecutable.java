@@ -187,26 +187,25 @@ final class TensorFlowExecutable implements Executable {
         }
     }
 
-    /** Inputs live in TensorFlow tensors, so the core writes them where the session reads them. */
+    @Override
+    public Graph graph() {
+        return graph;
+    }
+
+    /** Row inputs live in TensorFlow tensors, so the core writes them where the session reads them. */
     @Override
     public boolean allocatesEngineRows() {
-        return true;
+        return !image;
     }
 
     @Override
     public Rows allocate(int rows, int columns) {
-        if (image) {
-            throw new IllegalArgumentException("graph " + graph.name() + " takes an image, not rows");
-        }
-        graph.checkInputShape(rows, columns);
+        graph.checkInputShape(rows, columns); // also refuses image graphs: they take rank 3
         return TensorRows.allocate(rows, columns);
     }
 
     @Override
     public Rows run(Rows input) {
-        if (image) {
-            throw new IllegalArgumentException("graph " + graph.name() + " takes an image, not rows");
-        }
         int rows = input.rows();
         int[] outShape = graph.outputShape(rows, input.columns());
         TensorRows own = input instanceof TensorRows t ? t : null;
