@@ -9,14 +9,24 @@ import io.diif.DiifModel;
 import io.diif.FloatImage;
 import io.diif.ImageRepresentation;
 import io.diif.geometry.Window;
+import io.diif.graph.Graph;
+import io.diif.graph.Node;
+import io.diif.graph.Parameter;
+import io.diif.spi.Backend;
+import io.diif.spi.Backends;
+import io.diif.spi.Executable;
+import io.diif.spi.HeapRows;
+import io.diif.spi.Rows;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.DynamicTest;
@@ -532,6 +542,162 @@ public abstract class BackendCompatibilityKit {
                     () -> DiifModel.builder().modelResource(Golden.resource(DIIF_ROW)).backend("no-such-engine").build());
             assertTrue(e.getMessage().contains("no-such-engine"), e.getMessage());
             assertTrue(e.getMessage().contains(backendName()), e.getMessage());
+        }
+    }
+    @Nested
+    @DisplayName("rows in engine memory (SPI)")
+    class RowsInEngineMemory {
+        /** A row graph of Linear layers (with bias) and ReLUs between them, random weights. */
+        private Graph mlp(String name, java.util.Random random, int... widths) {
+            Graph.Builder g = Graph.builder(name, Graph.Layout.ROWS, widths[0]);
+            Node x = g.input();
+            for (int l = 1; l < widths.length; l++) {
+                float[] w = new float[widths[l] * widths[l - 1]];
+                float[] b = new float[widths[l]];
+                for (int i = 0; i < w.length; i++) {
+                    w[i] = (float) random.nextGaussian() / (float) Math.sqrt(widths[l - 1]);
+                }
+                for (int i = 0; i < b.length; i++) {
+                    b[i] = (float) random.nextGaussian() * 0.1f;
+                }
+                x = g.linear(l > 1 ? g.relu(x) : x, new Parameter(name + ".w" + l, new int[] {widths[l],
+                        widths[l - 1]}, w), new Parameter(name + ".b" + l, new int[] {widths[l]}, b));
+            }
+            return g.build(x);
+        }
+
+        private float[] values(java.util.Random random, int n) {
+            float[] v = new float[n];
+            for (int i = 0; i < n; i++) {
+                v[i] = random.nextFloat() * 2 - 1;
+            }
+            return v;
+        }
+
+        private Backend backend() {
+            return Backends.select(backendName());
+        }
+
+        @Test
+        @DisplayName("rows written from many threads, in blocks or on the heap, run as arrays do and outlive the"
+                + " run")
+        void rowsRunAsArrays() {
+            java.util.Random random = new java.util.Random(21);
+            try (Executable a = backend().compile(mlp("rows-first", random, 12, 32, 8));
+                 Executable b = backend().compile(mlp("rows-second", random, 8, 16, 3))) {
+                for (int rows : new int[] {1, 17, 1000}) {
+                    float[] values = values(random, rows * 12);
+                    float[] expected = b.run(a.run(values, rows, 12), rows, 8);
+                    for (int repeat = 0; repeat < 3; repeat++) { // engines may reuse the memory of closed rows
+                        try (Rows input = a.allocate(rows, 12)) {
+                            // Rows are written from several threads at once, as the decoders do.
+                            IntStream.range(0, rows).parallel().forEach(r ->
+                                    input.write(r, Arrays.copyOfRange(values, r * 12, r * 12 + 12)));
+                            try (Rows hidden = a.run(input); Rows out = b.run(hidden)) {
+                                assertEquals(8, hidden.columns());
+                                assertEquals(rows, out.rows());
+                                assertEquals(3, out.columns());
+                                assertArrayEquals(expected, out.toArray(), "rows " + rows);
+                                float[] last = new float[3];
+                                out.read(rows - 1, last);
+                                assertArrayEquals(Arrays.copyOfRange(expected, 3 * rows - 3, 3 * rows), last);
+                            }
+                            // The input outlives the run: the caller still owns it.
+                            float[] first = new float[12];
+                            input.read(0, first);
+                            assertArrayEquals(Arrays.copyOfRange(values, 0, 12), first);
+                        }
+                    }
+                    // Blocks of rows land where single rows do.
+                    try (Rows input = a.allocate(rows, 12)) {
+                        input.write(0, rows, values);
+                        try (Rows out = b.run(a.run(input))) {
+                            assertArrayEquals(expected, out.toArray(), "block-written rows " + rows);
+                        }
+                        assertThrows(IndexOutOfBoundsException.class, () -> input.write(rows, 1, new float[12]));
+                    }
+                    // Rows on the Java heap are accepted too.
+                    try (Rows out = b.run(a.run(new HeapRows(values, rows, 12)))) {
+                        assertArrayEquals(expected, out.toArray(), "heap rows " + rows);
+                    }
+                }
+            }
+        }
+
+        @Test
+        @DisplayName("64 allocate-run-close cycles on 8 threads sharing two executables give the array result")
+        void concurrentRows() throws Exception {
+            java.util.Random random = new java.util.Random(31);
+            try (Executable a = backend().compile(mlp("rows-a", random, 12, 32, 8));
+                 Executable b = backend().compile(mlp("rows-b", random, 8, 16, 3))) {
+                float[] values = values(random, 200 * 12);
+                float[] expected = b.run(a.run(values, 200, 12), 200, 8);
+                ExecutorService pool = Executors.newFixedThreadPool(8);
+                try {
+                    List<Future<float[]>> results = new ArrayList<>();
+                    for (int k = 0; k < 64; k++) {
+                        results.add(pool.submit(() -> {
+                            try (Rows input = a.allocate(200, 12)) {
+                                input.write(0, 200, values);
+                                try (Rows hidden = a.run(input); Rows out = b.run(hidden)) {
+                                    return out.toArray();
+                                }
+                            }
+                        }));
+                    }
+                    for (Future<float[]> f : results) {
+                        assertArrayEquals(expected, f.get());
+                    }
+                } finally {
+                    pool.shutdown();
+                }
+            }
+        }
+
+        @Test
+        @DisplayName("a graph that is only its input hands back its own rows, not the caller's")
+        void identityGraph() {
+            Graph.Builder g = Graph.builder("rows-identity", Graph.Layout.ROWS, 4);
+            try (Executable identity = backend().compile(g.build(g.input()))) {
+                Rows input = identity.allocate(2, 4);
+                input.write(0, 2, new float[] {1, 2, 3, 4, 5, 6, 7, 8});
+                Rows out = identity.run(input);
+                input.close();
+                assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6, 7, 8}, out.toArray());
+                out.close();
+            }
+        }
+
+        @Test
+        @DisplayName("rows refuse wrong shapes, rows out of range and use after close, naming the graph")
+        void misuse() {
+            java.util.Random random = new java.util.Random(22);
+            Executable exe = backend().compile(mlp("rows-misuse", random, 4, 8, 2));
+            assertThrows(IllegalArgumentException.class, () -> exe.allocate(2, 5));
+            assertThrows(IllegalArgumentException.class, () -> exe.run(new HeapRows(new float[10], 2, 5)));
+            Rows rows = exe.allocate(2, 4);
+            assertThrows(IndexOutOfBoundsException.class, () -> rows.write(2, new float[4]));
+            assertThrows(IndexOutOfBoundsException.class, () -> rows.write(1, 2, new float[8]));
+            assertThrows(IndexOutOfBoundsException.class, () -> rows.read(-1, new float[4]));
+            try (Rows empty = exe.run(new HeapRows(new float[0], 0, 4))) {
+                assertEquals(0, empty.rows());
+                assertEquals(2, empty.columns());
+            }
+            rows.close();
+            rows.close(); // idempotent
+            assertThrows(IllegalStateException.class, () -> rows.write(0, new float[4]));
+            assertThrows(IllegalStateException.class, () -> rows.read(0, new float[4]));
+            assertThrows(IllegalStateException.class, () -> exe.run(rows));
+            exe.close();
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> exe.run(new HeapRows(new float[0], 0, 4)));
+            assertTrue(e.getMessage().contains("rows-misuse"), e.getMessage());
+            assertThrows(IllegalStateException.class, () -> exe.run(new HeapRows(new float[4], 1, 4)));
+            Graph.Builder ig = Graph.builder("rows-image", Graph.Layout.IMAGE, 3);
+            try (Executable image = backend().compile(ig.build(ig.relu(ig.input())))) {
+                assertTrue(!image.allocatesEngineRows());
+                assertThrows(IllegalArgumentException.class, () -> image.allocate(1, 3));
+            }
         }
     }
 }

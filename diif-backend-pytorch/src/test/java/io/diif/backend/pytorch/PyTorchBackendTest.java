@@ -13,8 +13,6 @@ import io.diif.graph.Graph;
 import io.diif.spi.Backend;
 import io.diif.spi.Backends;
 import io.diif.spi.Executable;
-import io.diif.spi.HeapRows;
-import io.diif.spi.Rows;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -26,7 +24,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -281,63 +278,14 @@ class PyTorchBackendTest {
             }
         }
     }
-    @Test
-    void rowsInLibtorchTensorsGiveTheArrayResult() throws Exception {
-        Random rnd = new Random(41);
-        Graph first = TestGraphs.mlp("rows-first", rnd, 12, new int[] {32, 8}, null);
-        Graph second = TestGraphs.mlp("rows-second", rnd, 8, new int[] {16, 3}, null);
-        try (Executable a = pytorch.compile(first); Executable b = pytorch.compile(second)) {
-            assertTrue(a.allocatesEngineRows());
-            for (int rows : new int[] {1, 17, 1000}) {
-                float[] values = TestGraphs.uniform(rnd, rows * 12);
-                float[] expected = b.run(a.run(values, rows, 12), rows, 8);
-                for (int repeat = 0; repeat < 3; repeat++) { // the kept input tensor is reused
-                    try (Rows input = a.allocate(rows, 12)) {
-                        IntStream.range(0, rows).parallel().forEach(r ->
-                                input.write(r, Arrays.copyOfRange(values, r * 12, r * 12 + 12)));
-                        try (Rows hidden = a.run(input); Rows out = b.run(hidden)) {
-                            assertEquals(3, out.columns());
-                            assertArrayEquals(expected, out.toArray(), "rows " + rows);
-                        }
-                        // The input survives the run: the caller still owns it.
-                        float[] first12 = new float[12];
-                        input.read(0, first12);
-                        assertArrayEquals(Arrays.copyOfRange(values, 0, 12), first12);
-                    }
-                }
-                try (Rows out = b.run(a.run(new HeapRows(values, rows, 12)))) {
-                    assertArrayEquals(expected, out.toArray(), "heap rows " + rows);
-                }
-            }
-        }
-        // A graph that is only its input hands back a copy, not the caller's tensor.
-        Graph.Builder g = Graph.builder("rows-identity", Graph.Layout.ROWS, 4);
-        try (Executable identity = pytorch.compile(g.build(g.input()))) {
-            Rows input = identity.allocate(2, 4);
-            input.write(0, 2, new float[] {1, 2, 3, 4, 5, 6, 7, 8});
-            Rows out = identity.run(input);
-            input.close();
-            assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6, 7, 8}, out.toArray());
-            out.close();
-        }
-    }
 
+    /** The Rows behaviour itself is in the kit's "rows in engine memory" tests. */
     @Test
-    void rowsRefuseMisuse() {
-        Random rnd = new Random(42);
-        Executable exe = pytorch.compile(TestGraphs.mlp("rows-misuse", rnd, 4, new int[] {8, 2}, null));
-        assertThrows(IllegalArgumentException.class, () -> exe.allocate(2, 5));
-        Rows rows = exe.allocate(2, 4);
-        assertThrows(IndexOutOfBoundsException.class, () -> rows.write(2, new float[4]));
-        try (Rows empty = exe.run(new HeapRows(new float[0], 0, 4))) {
-            assertEquals(0, empty.rows());
-            assertEquals(2, empty.columns());
-        }
-        rows.close();
-        rows.close(); // idempotent
-        assertThrows(IllegalStateException.class, () -> rows.read(0, new float[4]));
+    void rowGraphsKeepTheirRowsInTensorsAndRefuseNewOnesAfterClose() {
+        Random rnd = new Random(41);
+        Executable exe = pytorch.compile(TestGraphs.mlp("rows-first", rnd, 12, new int[] {32, 8}, null));
+        assertTrue(exe.allocatesEngineRows());
         exe.close();
-        assertThrows(IllegalStateException.class, () -> exe.run(new HeapRows(new float[4], 1, 4)));
-        assertThrows(IllegalStateException.class, () -> exe.allocate(1, 4));
+        assertThrows(IllegalStateException.class, () -> exe.allocate(1, 12));
     }
 }

@@ -13,8 +13,6 @@ import io.diif.graph.Node;
 import io.diif.spi.Backend;
 import io.diif.spi.Backends;
 import io.diif.spi.Executable;
-import io.diif.spi.HeapRows;
-import io.diif.spi.Rows;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -24,7 +22,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -236,70 +233,12 @@ class TensorFlowBackendTest {
         }
     }
 
+    /** The Rows behaviour itself is in the kit's "rows in engine memory" tests. */
     @Test
-    void rowsInTensorFlowMemoryGiveTheArrayResult() {
+    void rowGraphsKeepTheirRowsInTensors() {
         RandomGraphs g = new RandomGraphs(21);
-        Graph first = g.mlp("rows-first", true, 12, 32, 8);
-        Graph second = g.mlp("rows-second", true, 8, 16, 3);
-        try (Executable a = tf.compile(first); Executable b = tf.compile(second)) {
+        try (Executable a = tf.compile(g.mlp("rows-first", true, 12, 32, 8))) {
             assertTrue(a.allocatesEngineRows());
-            for (int rows : new int[] {1, 17, 1000}) {
-                float[] values = g.values(rows * 12, 1f);
-                float[] expected = b.run(a.run(values, rows, 12), rows, 8);
-                try (Rows input = a.allocate(rows, 12)) {
-                    // Rows are written from several threads at once, as the decoders do.
-                    IntStream.range(0, rows).parallel().forEach(r ->
-                            input.write(r, Arrays.copyOfRange(values, r * 12, r * 12 + 12)));
-                    try (Rows hidden = a.run(input); Rows out = b.run(hidden)) {
-                        assertEquals(8, hidden.columns());
-                        assertEquals(rows, out.rows());
-                        assertEquals(3, out.columns());
-                        assertArrayEquals(expected, out.toArray(), "rows " + rows);
-                        float[] last = new float[3];
-                        out.read(rows - 1, last);
-                        assertArrayEquals(Arrays.copyOfRange(expected, 3 * rows - 3, 3 * rows), last);
-                    }
-                }
-                // Blocks of rows land where single rows do.
-                try (Rows input = a.allocate(rows, 12)) {
-                    input.write(0, rows, values);
-                    try (Rows out = b.run(a.run(input))) {
-                        assertArrayEquals(expected, out.toArray(), "block-written rows " + rows);
-                    }
-                    assertThrows(IndexOutOfBoundsException.class, () -> input.write(rows, 1, new float[12]));
-                }
-                // Rows on the Java heap are accepted too.
-                try (Rows out = b.run(a.run(new HeapRows(values, rows, 12)))) {
-                    assertArrayEquals(expected, out.toArray(), "heap rows " + rows);
-                }
-            }
-        }
-    }
-
-    @Test
-    void rowsRefuseMisuse() {
-        RandomGraphs g = new RandomGraphs(22);
-        Graph graph = g.mlp("rows-misuse", true, 4, 8, 2);
-        Executable exe = tf.compile(graph);
-        assertThrows(IllegalArgumentException.class, () -> exe.allocate(2, 5));
-        assertThrows(IllegalArgumentException.class, () -> exe.run(new HeapRows(new float[10], 2, 5)));
-        Rows rows = exe.allocate(2, 4);
-        assertThrows(IndexOutOfBoundsException.class, () -> rows.write(2, new float[4]));
-        assertThrows(IndexOutOfBoundsException.class, () -> rows.read(-1, new float[4]));
-        try (Rows empty = exe.run(new HeapRows(new float[0], 0, 4))) {
-            assertEquals(0, empty.rows());
-            assertEquals(2, empty.columns());
-        }
-        rows.close();
-        rows.close(); // idempotent
-        assertThrows(IllegalStateException.class, () -> rows.write(0, new float[4]));
-        assertThrows(IllegalStateException.class, () -> exe.run(rows));
-        exe.close();
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> exe.run(new HeapRows(new float[0], 0, 4)));
-        assertTrue(e.getMessage().contains("rows-misuse"), e.getMessage());
-        try (Executable image = tf.compile(g.edsr("rows-image", 3, 4, 0, 0.1f, 3))) {
-            assertThrows(IllegalArgumentException.class, () -> image.allocate(1, 3));
         }
     }
 
