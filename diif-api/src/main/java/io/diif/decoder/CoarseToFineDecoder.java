@@ -213,9 +213,8 @@ abstract class CoarseToFineDecoder implements Decoder {
         Executable fineStage = project ? fineAfterMix : fine;
         Rows fineInput = rows(fineStage, scratch, Scratch.Slot.FINE_INPUT, queries, fineIn);
         try {
-            try (Rows coarseIn = identity
-                    ? new HeapRows(scratch.get(Scratch.Slot.COARSE_INPUT, 4 * w.slices * width), 4 * w.slices, width)
-                    : rows(tail, scratch, Scratch.Slot.COARSE_INPUT, 4 * w.slices, tailGraph.input().channels())) {
+            try (Rows coarseIn = rows(tail, scratch, Scratch.Slot.COARSE_INPUT, 4 * w.slices,
+                    tailGraph.input().channels())) {
                 coarseInput(latents, tile, w, coarseIn);
                 try (Rows vertices = identity ? null : tail.run(coarseIn)) {
                     Rows vertexRows = identity ? coarseIn : vertices;
