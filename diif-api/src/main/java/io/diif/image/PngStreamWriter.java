@@ -12,7 +12,7 @@ import java.util.zip.Deflater;
  * is rendered (ImageIO's writer needs the whole image). Rows use the "Up" filter, a good cheap
  * predictor for smooth super-resolved content.
  */
-public final class PngStreamWriter implements AutoCloseable {
+public final class PngStreamWriter implements RowWriter {
     private static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
     private static final int CHUNK_BYTES = 1 << 18;
 
@@ -47,6 +47,7 @@ public final class PngStreamWriter implements AutoCloseable {
     }
 
     /** Writes the next row: {@code width × (3 or 4)} bytes, R G B (A) per pixel. */
+    @Override
     public void writeRow(byte[] row) throws IOException {
         if (row.length != width * channels) {
             throw new IllegalArgumentException("row has " + row.length + " bytes, expected " + width * channels);
