@@ -4,7 +4,17 @@ import io.diif.decoder.Decoder;
 import io.diif.decoder.Latents;
 import io.diif.geometry.Window;
 import io.diif.image.Resampler;
+import io.diif.image.RowWriter;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongConsumer;
@@ -26,6 +36,12 @@ import java.util.function.LongConsumer;
  * <p>Thread-safe and immutable; {@link #close()} releases the latent codes.
  */
 public final class ImageRepresentation implements AutoCloseable {
+    /**
+     * Output pixels a band of {@link #renderToFile} aims at: 48 MiB of floats and 12 to 16 MiB of 8-bit
+     * pixels, large enough that bands cost no extra work, small enough for any heap.
+     */
+    private static final long FILE_BAND_PIXELS = 4L << 20;
+
     private final DiifModel model;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Latents latents;
@@ -158,6 +174,78 @@ public final class ImageRepresentation implements AutoCloseable {
             done[0] += (long) width * (y1 - y0);
             sink.accept(y0, band);
             y0 = y1;
+        }
+    }
+
+    /** {@link #renderToFile(int, int, Path, LongConsumer)} without progress. */
+    public void renderToFile(int width, int height, Path out) throws IOException {
+        renderToFile(width, height, out, null);
+    }
+
+    /**
+     * Renders {@code width × height} straight into an 8-bit image file, band by band (about 4 million
+     * pixels a band), so memory stays bounded by one band however large the output. The extension picks
+     * the format: {@code .png}, or {@code .tif}/{@code .tiff} (Deflate; BigTIFF when the file could pass
+     * 4 GiB); RGBA when the input had alpha. Pixels equal {@link #render(int, int)}'s.
+     *
+     * <p>The file is written next to {@code out} as {@code out}'s name plus {@code .part} and moved onto
+     * {@code out} only when complete; on failure it is deleted and {@code out} is left as it was.
+     * Formats that cannot be written row by row (JPEG, BMP) are refused rather than silently rendered
+     * whole: write {@link #render(int, int)} with ImageIO for those.
+     *
+     * @param progress receives the number of pixels finished so far (may be null)
+     * @throws IllegalArgumentException for another extension (naming the supported ones), or a size
+     *     {@link #render(int, int)} refuses
+     */
+    public void renderToFile(int width, int height, Path out, LongConsumer progress) throws IOException {
+        renderToFile(width, height, out, progress, FILE_BAND_PIXELS);
+    }
+
+    /** {@link #renderToFile(int, int, Path, LongConsumer)} with bands of about {@code bandPixels} (tests). */
+    void renderToFile(int width, int height, Path out, LongConsumer progress, long bandPixels) throws IOException {
+        Objects.requireNonNull(out, "out must not be null");
+        String name = out.getFileName() == null ? "" : out.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String ext = dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
+        if (!RowWriter.EXTENSIONS.contains(ext)) {
+            throw new IllegalArgumentException("cannot stream a render to " + out + ": the extension must be ."
+                    + String.join(", .", RowWriter.EXTENSIONS) + (ext.isEmpty() ? "" : ", not ." + ext)
+                    + " (for other formats, write render(width, height) with ImageIO)");
+        }
+        // Refused sizes and a closed representation fail before any file is created.
+        latents();
+        model.checkOutputSize(width, height);
+        int bandRows = (int) Math.max(1, Math.min(height, bandPixels / width));
+        Path partial = out.resolveSibling(name + ".part");
+        try {
+            try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+                    RowWriter writer = RowWriter.open(ext, channel, width, height, hasAlpha())) {
+                renderBands(width, height, bandRows, (firstRow, band) -> {
+                    byte[] pixels = band.toInterleaved8();
+                    int stride = pixels.length / band.height();
+                    for (int r = 0; r < band.height(); r++) {
+                        writer.writeRow(Arrays.copyOfRange(pixels, r * stride, (r + 1) * stride));
+                    }
+                }, progress);
+            }
+            moveIntoPlace(partial, out);
+        } catch (IOException | RuntimeException | Error e) {
+            try {
+                Files.deleteIfExists(partial);
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+    }
+
+    /** Replaces {@code out} in one step where the file system can, so no reader sees half a file. */
+    private static void moveIntoPlace(Path partial, Path out) throws IOException {
+        try {
+            Files.move(partial, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(partial, out, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 
