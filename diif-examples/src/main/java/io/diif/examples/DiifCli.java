@@ -8,7 +8,7 @@ import io.diif.examples.eval.EvalCommand;
 import io.diif.geometry.Window;
 import io.diif.image.ImageFiles;
 import io.diif.image.Npy;
-import io.diif.image.PngStreamWriter;
+import io.diif.image.RowWriter;
 import io.diif.model.ModelConfig;
 import io.diif.model.ModelFile;
 import io.diif.model.ModelFormatException;
@@ -43,7 +43,8 @@ public final class DiifCli {
             "",
             "  diif upscale IN OUT (--scale S | --scale SXxSY | --size WxH) [--window X,Y,WxH] [--model FILE]",
             "               [--backend NAME]",
-            "      OUT .png/.jpg/.bmp: 8-bit image; .npy: float32 (3, H, W), values y*0.5+0.5 clamped to [0,1]",
+            "      OUT .png/.tif/.tiff: 8-bit image streamed band by band (memory stays bounded); .jpg/.bmp: 8-bit",
+            "      image; .npy: float32 (3, H, W), values y*0.5+0.5 clamped to [0,1]",
             "      --window: only that part of the output grid (costs in proportion to it; same pixels)",
             "  diif sample IN --model FILE --size WxH x,y [x,y ...]",
             "      prints RGB in [0,1] at continuous points of the WxH output grid (pixel centres at k+0.5)",
@@ -201,8 +202,8 @@ public final class DiifCli {
         Path in = Path.of(a.positionals.get(0));
         Path outPath = Path.of(a.positionals.get(1));
         String ext = extension(outPath);
-        if (!List.of("png", "jpg", "jpeg", "bmp", "npy").contains(ext)) {
-            throw new UsageException("OUT must end in .png, .jpg, .jpeg, .bmp or .npy, was " + outPath);
+        if (!List.of("png", "tif", "tiff", "jpg", "jpeg", "bmp", "npy").contains(ext)) {
+            throw new UsageException("OUT must end in .png, .tif, .tiff, .jpg, .jpeg, .bmp or .npy, was " + outPath);
         }
         String scale = a.option("--scale");
         String size = a.option("--size");
@@ -232,8 +233,10 @@ public final class DiifCli {
                     writeWhole(model.renderWindow(image, w, h, window, progress), ext, outPath);
                 } else {
                     try (ImageRepresentation rep = model.encode(image)) {
-                        if (ext.equals("png")) {
-                            writePngStreaming(rep, w, h, outPath, progress);
+                        if (RowWriter.EXTENSIONS.contains(ext)) {
+                            // Band by band into OUT.part, moved onto OUT when complete: outputs larger than
+                            // memory still work, and a failed render leaves no half file.
+                            rep.renderToFile(w, h, outPath, progress);
                         } else {
                             writeWhole(rep.renderRaw(w, h, null, progress), ext, outPath);
                         }
@@ -251,27 +254,6 @@ public final class DiifCli {
         }
     }
 
-    /** Renders band by band straight into the PNG, so outputs larger than memory still work. */
-    private static void writePngStreaming(ImageRepresentation rep, int w, int h, Path outPath, Progress progress)
-            throws IOException {
-        int bandRows = (int) Math.max(1, Math.min(h, (4L << 20) / w));
-        Path partial = outPath.resolveSibling(outPath.getFileName() + ".part");
-        try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(partial), 1 << 16);
-                PngStreamWriter png = new PngStreamWriter(os, w, h, rep.hasAlpha())) {
-            rep.renderBands(w, h, bandRows, (firstRow, band) -> {
-                byte[] pixels = band.toInterleaved8();
-                int stride = pixels.length / band.height();
-                for (int r = 0; r < band.height(); r++) {
-                    png.writeRow(Arrays.copyOfRange(pixels, r * stride, (r + 1) * stride));
-                }
-            }, progress);
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(partial);
-            throw e;
-        }
-        Files.move(partial, outPath, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    }
-
     private static void writeWhole(FloatImage result, String ext, Path outPath) throws IOException {
         int w = result.width();
         int h = result.height();
@@ -287,7 +269,12 @@ public final class DiifCli {
             rgb.getGraphics().drawImage(img, 0, 0, null);
             img = rgb;
         }
-        if (!ImageIO.write(img, ext.equals("jpeg") ? "jpg" : ext, outPath.toFile())) {
+        String format = switch (ext) {
+            case "jpeg" -> "jpg";
+            case "tif" -> "tiff";
+            default -> ext;
+        };
+        if (!ImageIO.write(img, format, outPath.toFile())) {
             throw new IOException("no ImageIO writer for " + ext);
         }
     }
