@@ -137,9 +137,10 @@ class RenderToFileTest {
                 rep.renderToFile(W, H, out);
                 assertSamePixels(rep.render(W, H), out);
             }
-            rep.close();
-            assertThrows(IllegalStateException.class, () -> rep.renderToFile(W, H, dir.resolve("closed.png")));
-            assertFalse(Files.exists(dir.resolve("closed.png.part")));
         }
+        ImageRepresentation closed = model.encode(Golden.input());
+        closed.close();
+        assertThrows(IllegalStateException.class, () -> closed.renderToFile(W, H, dir.resolve("closed.png")));
+        assertFalse(Files.exists(dir.resolve("closed.png.part")));
     }
 }
