@@ -50,8 +50,6 @@ public final class DiifModel implements AutoCloseable {
     public static final long DEFAULT_MAX_INPUT_PIXELS = 1L << 26;
     /** Default image pixels the encoder processes at once; larger images are encoded in bands. */
     public static final long DEFAULT_ENCODER_BAND_PIXELS = 1L << 20;
-    /** Default working-set bound of the decoders, in rows of activations. */
-    public static final int DEFAULT_TILE_ROWS = 1 << 16;
     /**
      * Latents a decoder may read beyond those under a window: B/2 + 1 for DIIF's blocks, and the 3×3 convs,
      * unfolds and nearest-latent shifts of LIIF, LTE and DLTE, with room to spare (the kit checks it).
@@ -76,12 +74,21 @@ public final class DiifModel implements AutoCloseable {
         this.encoder = backend.compile(encoderGraph);
         this.bandedEncoder = new BandedEncoder(encoderGraph, encoder, b.encoderBandPixels);
         try {
-            this.decoder = decoder(model, backend, b.tileRows);
+            this.decoder = decoder(model, backend, b.tileRows > 0 ? b.tileRows : preferredTileRows(backend));
         } catch (RuntimeException e) {
             encoder.close();
             throw e;
         }
         LOG.debug("Loaded {} ({} parameters) on {}", model.source(), model.parameterCount(), backend.name());
+    }
+
+    private static int preferredTileRows(Backend backend) {
+        int rows = backend.preferredTileRows();
+        if (rows < 64) {
+            throw new IllegalStateException("backend " + backend.name() + " prefers " + rows
+                    + " rows per decoder tile; the minimum is 64");
+        }
+        return rows;
     }
 
     /** The decoder the config names. */
@@ -323,7 +330,8 @@ public final class DiifModel implements AutoCloseable {
         private String backend;
         private long maxOutputPixels = DEFAULT_MAX_OUTPUT_PIXELS;
         private long maxInputPixels = DEFAULT_MAX_INPUT_PIXELS;
-        private int tileRows = DEFAULT_TILE_ROWS;
+        /** 0: the backend's {@link Backend#preferredTileRows()}. */
+        private int tileRows;
         private long encoderBandPixels = DEFAULT_ENCODER_BAND_PIXELS;
 
         private Builder() {
@@ -378,7 +386,10 @@ public final class DiifModel implements AutoCloseable {
             return this;
         }
 
-        /** Working-set bound of the decoders (rows of activations held at once); bounds render memory. */
+        /**
+         * Working-set bound of the decoders (rows of activations held at once); bounds render memory.
+         * Default: the backend's {@link Backend#preferredTileRows()} (16384 to 65536 rows).
+         */
         public Builder tileRows(int rows) {
             if (rows < 64) {
                 throw new IllegalArgumentException("tileRows must be >= 64, was " + rows);

@@ -17,6 +17,17 @@ public interface Backend extends AutoCloseable {
     /** One line for humans: engine, version, device. */
     String description();
 
+    /**
+     * Rows of activations per decoder tile that suit this engine, used where the model's builder sets
+     * none. Bigger tiles mean fewer and larger runs; but an engine that allocates each run's outputs
+     * afresh needs them small enough for the C allocator to reuse (glibc maps blocks over 32 MiB anew on
+     * every allocation, and each page then faults in). The default, 16384 rows, keeps a 256-wide output
+     * at 16 MiB; an engine that pools its memory may return more. Must be at least 64.
+     */
+    default int preferredTileRows() {
+        return 1 << 14;
+    }
+
     /** Compiles a graph (binding its parameters as constants). The result must be closed. */
     Executable compile(Graph graph);
 

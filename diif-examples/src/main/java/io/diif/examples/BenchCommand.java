@@ -72,7 +72,8 @@ final class BenchCommand {
                         + " this JVM; %s)%n", backend, (System.nanoTime() - loadStart) / 1e9, first.backendDescription()));
             }
             double gemm = gemmGflops(backend);
-            err.printf(Locale.ROOT, "bench: %s plain GEMM 256x256 on 65536 rows: %.1f GFLOP/s%n", backend, gemm);
+            err.printf(Locale.ROOT, "bench: %s plain GEMM 256x256 on %d rows: %.1f GFLOP/s%n", backend,
+                    Backends.select(backend).preferredTileRows(), gemm);
             for (String modelPath : models) {
                 DiifModel.Builder builder = DiifModel.builder().backend(backend).maxOutputPixels(1L << 31);
                 String name;
@@ -138,7 +139,10 @@ final class BenchCommand {
         return new Row(backend, name, size, scale, median(enc), d, median(tot), macs, gflops, gemm, peakRssMb());
     }
 
-    /** GFLOP/s of one 256→256 dense layer on 65536 rows: the shape of the decoder's big layers. */
+    /**
+     * GFLOP/s of one 256→256 dense layer on a decoder tile's worth of rows (the backend's {@link
+     * Backend#preferredTileRows()}): the shape of the decoder's big layers.
+     */
     static double gemmGflops(String backendName) {
         Backend backend = Backends.select(backendName);
         Random random = new Random(1);
@@ -148,12 +152,12 @@ final class BenchCommand {
         }
         Graph.Builder g = Graph.builder("gemm", Graph.Layout.ROWS, 256);
         Graph graph = g.build(g.linear(g.input(), new Parameter("w", new int[] {256, 256}, w), null));
-        int rows = 65536;
+        int rows = backend.preferredTileRows();
         float[] x = new float[rows * 256];
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) random.nextGaussian();
         }
-        double[] t = new double[5];
+        double[] t = new double[21];
         // Input and output stay where the engine keeps them (Rows), as the decoders' do: the GEMM is timed,
         // not a copy of its operands between Java and the engine.
         try (Executable e = backend.compile(graph); Rows in = e.allocate(rows, 256)) {

@@ -204,6 +204,13 @@ public abstract class BackendCompatibilityKit {
         }
 
         @Test
+        @DisplayName("the backend's preferred tile holds at least 64 rows, the least a model accepts")
+        void preferredTileRowsIsUsable() {
+            int rows = Backends.select(backendName()).preferredTileRows();
+            assertTrue(rows >= 64, "preferredTileRows() was " + rows);
+        }
+
+        @Test
         @DisplayName("encoding a large image in overlapping bands equals encoding it whole, within 1e-6")
         void bandedEncoderEqualsWhole() {
             BufferedImage big = new BufferedImage(120, 96, BufferedImage.TYPE_INT_RGB);

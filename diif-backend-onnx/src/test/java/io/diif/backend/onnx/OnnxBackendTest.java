@@ -15,6 +15,7 @@ import io.diif.spi.Executable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -173,6 +174,19 @@ class OnnxBackendTest {
         e.close();
         e.close(); // idempotent
         assertThrows(IllegalStateException.class, () -> e.run(new float[4], 1, 4));
+    }
+
+    @Test
+    void prefersBigTilesOnlyWhereTheArenaKeepsRunOutputs() {
+        for (OnnxSettings.Arena arena : OnnxSettings.Arena.values()) {
+            OnnxBackend backend = new OnnxBackend(new OnnxSettings(1, "all", arena, false, 0, Map.of()));
+            try {
+                assertEquals(arena == OnnxSettings.Arena.NONE ? 1 << 14 : 1 << 16, backend.preferredTileRows(),
+                        "arena " + arena);
+            } finally {
+                backend.close();
+            }
+        }
     }
 
     @Test
