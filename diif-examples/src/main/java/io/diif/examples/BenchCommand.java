@@ -22,11 +22,15 @@ import java.util.Random;
  * {@code diif bench}: encoder, decoder and end-to-end times per backend, model, input size and scale;
  * multiply-accumulates per output pixel as counted by the graphs that run; achieved GFLOP/s next to a
  * plain float32 GEMM of the decoder's shape on the same backend; peak resident memory. Medians of
- * several runs after a warm-up. Prints a Markdown table.
+ * several runs after a warm-up of at least 3 s (one to five renders). Prints a Markdown table.
  */
 final class BenchCommand {
     private final PrintStream out;
     private final PrintStream err;
+
+    /** Warm-up renders continue until this much time is spent (at least one, at most {@link #MAX_WARMUPS}). */
+    private static final long WARMUP_NANOS = 3_000_000_000L;
+    private static final int MAX_WARMUPS = 5;
 
     BenchCommand(PrintStream out, PrintStream err) {
         this.out = out;
@@ -121,17 +125,25 @@ final class BenchCommand {
         double[] enc = new double[runs];
         double[] dec = new double[runs];
         double[] tot = new double[runs];
-        for (int r = -1; r < runs; r++) {
+        // Warm-up until the JIT, the engines' pools and the C heap have settled: the first renders of a
+        // shape page-fault fresh memory in (tens of thousands of faults, up to +60% time on a small render).
+        int warmups = 0;
+        for (long spent = 0; warmups < 1 || warmups < MAX_WARMUPS && spent < WARMUP_NANOS; warmups++) {
+            long t0 = System.nanoTime();
+            try (ImageRepresentation rep = model.encode(image, size, size)) {
+                rep.renderRaw(o, o);
+            }
+            spent += System.nanoTime() - t0;
+        }
+        for (int r = 0; r < runs; r++) {
             long t0 = System.nanoTime();
             try (ImageRepresentation rep = model.encode(image, size, size)) {
                 long t1 = System.nanoTime();
                 rep.renderRaw(o, o);
                 long t2 = System.nanoTime();
-                if (r >= 0) {
-                    enc[r] = (t1 - t0) / 1e9;
-                    dec[r] = (t2 - t1) / 1e9;
-                    tot[r] = (t2 - t0) / 1e9;
-                }
+                enc[r] = (t1 - t0) / 1e9;
+                dec[r] = (t2 - t1) / 1e9;
+                tot[r] = (t2 - t0) / 1e9;
             }
         }
         double d = median(dec);
