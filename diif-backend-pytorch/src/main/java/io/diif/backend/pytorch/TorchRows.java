@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.diif.spi.FloatBufferRows;
+import io.diif.spi.ReuseSlot;
 import java.nio.ByteOrder;
 
 /**
@@ -32,45 +33,33 @@ final class TorchRows extends FloatBufferRows {
      * which made filling it slower than the copy it replaced.
      */
     static final class Kept {
-        private NDManager owner;
-        private NDArray array;
-        private boolean closed;
+        private final ReuseSlot<Owned> slot = new ReuseSlot<>(o -> o.owner().close());
 
-        synchronized TorchRows take(NDManager any, int rows, int columns) {
-            if (array != null && array.getShape().equals(new Shape(rows, columns))) {
-                TorchRows r = new TorchRows(owner, array, rows, columns, this);
-                owner = null;
-                array = null;
-                return r;
+        /** A tensor and the manager that owns it. */
+        private record Owned(NDManager owner, NDArray array) {
+        }
+
+        TorchRows take(NDManager any, int rows, int columns) {
+            Shape shape = new Shape(rows, columns);
+            Owned o = slot.take(k -> k.array().getShape().equals(shape));
+            if (o != null) {
+                return new TorchRows(o.owner(), o.array(), rows, columns, this);
             }
             NDManager m = any.getEngine().newBaseManager(Device.cpu());
             try {
-                return new TorchRows(m, m.create(new Shape(rows, columns), DataType.FLOAT32), rows, columns, this);
+                return new TorchRows(m, m.create(shape, DataType.FLOAT32), rows, columns, this);
             } catch (RuntimeException e) {
                 m.close();
                 throw e;
             }
         }
 
-        synchronized void give(NDManager m, NDArray a) {
-            if (closed) {
-                m.close();
-                return;
-            }
-            if (owner != null) {
-                owner.close(); // keep the newest: the next tile is most likely its size
-            }
-            owner = m;
-            array = a;
+        void give(NDManager m, NDArray a) {
+            slot.give(new Owned(m, a));
         }
 
-        synchronized void close() {
-            closed = true;
-            if (owner != null) {
-                owner.close();
-                owner = null;
-                array = null;
-            }
+        void close() {
+            slot.close();
         }
     }
 

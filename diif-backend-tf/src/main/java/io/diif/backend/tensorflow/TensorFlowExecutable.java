@@ -5,6 +5,7 @@ import io.diif.graph.Node;
 import io.diif.graph.Parameter;
 import io.diif.spi.Executable;
 import io.diif.spi.HeapRows;
+import io.diif.spi.ReuseSlot;
 import io.diif.spi.Rows;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -45,6 +46,7 @@ final class TensorFlowExecutable implements Executable {
     private final Placeholder<TFloat32> input;
     private final Operand<TFloat32> output;
     private final ReentrantLock lock = new ReentrantLock();
+    private final ReuseSlot<TFloat32> kept = new ReuseSlot<>(TFloat32::close);
     private boolean closed;
 
     TensorFlowExecutable(Graph graph, ConfigProto config) {
@@ -204,7 +206,7 @@ final class TensorFlowExecutable implements Executable {
     @Override
     public Rows allocate(int rows, int columns) {
         graph.checkInputShape(rows, columns); // also refuses image graphs: they take rank 3
-        return TensorRows.allocate(rows, columns);
+        return TensorRows.input(kept, rows, columns);
     }
 
     @Override
@@ -248,6 +250,7 @@ final class TensorFlowExecutable implements Executable {
                 return;
             }
             closed = true;
+            kept.close();
             try {
                 session.close();
             } finally {

@@ -1,6 +1,7 @@
 package io.diif.backend.tensorflow;
 
 import io.diif.spi.AbstractRows;
+import io.diif.spi.ReuseSlot;
 import org.tensorflow.Result;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.FloatDataBuffer;
@@ -13,23 +14,41 @@ import org.tensorflow.types.TFloat32;
 final class TensorRows extends AbstractRows {
     private final TFloat32 tensor;
     private final Result owner;
+    /** Where an input tensor goes back for reuse; null for outputs. */
+    private final ReuseSlot<TFloat32> kept;
     private final FloatDataBuffer data;
 
-    private TensorRows(TFloat32 tensor, Result owner, int rows, int columns) {
+    private TensorRows(TFloat32 tensor, Result owner, ReuseSlot<TFloat32> kept, int rows, int columns) {
         super(rows, columns);
         this.tensor = tensor;
         this.owner = owner;
+        this.kept = kept;
         this.data = tensor.asRawTensor().data().asFloats();
     }
 
-    /** A new uninitialised {@code [rows, columns]} tensor. */
-    static TensorRows allocate(int rows, int columns) {
-        return new TensorRows(TFloat32.tensorOf(Shape.of(rows, columns)), null, rows, columns);
+    /**
+     * An input {@code [rows, columns]} tensor with arbitrary contents, from {@code kept} if it holds one of
+     * that shape, and given back to it on close. TensorFlow allocates tensors with the C allocator, which
+     * maps blocks over 32 MiB anew each time, so a fresh one page-faults on first write: LIIF's 38 MB
+     * inputs cost 1.4M faults and 4.5 s of system time per 64² ×12 render on a 2-vCPU EPYC.
+     */
+    static TensorRows input(ReuseSlot<TFloat32> kept, int rows, int columns) {
+        Shape shape = Shape.of(rows, columns);
+        TFloat32 t = kept.take(k -> k.shape().equals(shape));
+        if (t == null) {
+            t = TFloat32.tensorOf(shape);
+        }
+        try {
+            return new TensorRows(t, null, kept, rows, columns);
+        } catch (RuntimeException e) {
+            t.close();
+            throw e;
+        }
     }
 
     /** The first output of {@code result}, of shape {@code [rows, columns]}; closing closes the result. */
     static TensorRows output(Result result, int rows, int columns) {
-        return new TensorRows((TFloat32) result.get(0), result, rows, columns);
+        return new TensorRows((TFloat32) result.get(0), result, null, rows, columns);
     }
 
     TFloat32 tensor() {
@@ -61,6 +80,8 @@ final class TensorRows extends AbstractRows {
     protected void release() {
         if (owner != null) {
             owner.close();
+        } else if (kept != null) {
+            kept.give(tensor);
         } else {
             tensor.close();
         }

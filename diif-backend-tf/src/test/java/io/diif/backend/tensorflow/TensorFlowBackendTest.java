@@ -13,6 +13,7 @@ import io.diif.graph.Node;
 import io.diif.spi.Backend;
 import io.diif.spi.Backends;
 import io.diif.spi.Executable;
+import io.diif.spi.Rows;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -240,6 +241,30 @@ class TensorFlowBackendTest {
         try (Executable a = tf.compile(g.mlp("rows-first", true, 12, 32, 8))) {
             assertTrue(a.allocatesEngineRows());
         }
+    }
+
+    @Test
+    void aClosedInputTensorIsReusedForTheNextInputOfItsShapeOnly() {
+        RandomGraphs g = new RandomGraphs(22);
+        Executable a = tf.compile(g.mlp("rows-kept", true, 12, 32, 8));
+        TensorRows first = (TensorRows) a.allocate(100, 12);
+        org.tensorflow.types.TFloat32 tensor = first.tensor();
+        first.close();
+        TensorRows same = (TensorRows) a.allocate(100, 12);
+        assertTrue(same.tensor() == tensor, "same shape: the kept tensor");
+        TensorRows other = (TensorRows) a.allocate(101, 12);
+        assertTrue(other.tensor() != tensor, "another shape: a new tensor");
+        float[] input = g.values(101 * 12, 1f);
+        other.write(0, 101, input);
+        try (Executable reference = java.compile(a.graph()); Rows out = a.run(other)) {
+            assertClose("kept rows run", reference.run(input, 101, 12), out.toArray());
+        }
+        same.close();
+        other.close(); // replaces the kept tensor, which is freed
+        a.close(); // frees the kept one
+        TensorRows late = (TensorRows) a.allocate(100, 12);
+        late.close(); // after the executable: freed at once, not kept
+        assertThrows(IllegalStateException.class, late::tensor);
     }
 
     @Test
