@@ -4,6 +4,7 @@ import io.diif.decoder.Decoder;
 import io.diif.decoder.Latents;
 import io.diif.geometry.Window;
 import io.diif.image.Resampler;
+import io.diif.image.ImageFiles;
 import io.diif.image.RowWriter;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -14,7 +15,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongConsumer;
@@ -204,9 +204,7 @@ public final class ImageRepresentation implements AutoCloseable {
     /** {@link #renderToFile(int, int, Path, LongConsumer)} with bands of about {@code bandPixels} (tests). */
     void renderToFile(int width, int height, Path out, LongConsumer progress, long bandPixels) throws IOException {
         Objects.requireNonNull(out, "out must not be null");
-        String name = out.getFileName() == null ? "" : out.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        String ext = dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
+        String ext = ImageFiles.extension(out);
         if (!RowWriter.EXTENSIONS.contains(ext)) {
             throw new IllegalArgumentException("cannot stream a render to " + out + ": the extension must be ."
                     + String.join(", .", RowWriter.EXTENSIONS) + (ext.isEmpty() ? "" : ", not ." + ext)
@@ -216,7 +214,7 @@ public final class ImageRepresentation implements AutoCloseable {
         latents();
         model.checkOutputSize(width, height);
         int bandRows = (int) Math.max(1, Math.min(height, bandPixels / width));
-        Path partial = out.resolveSibling(name + ".part");
+        Path partial = out.resolveSibling(out.getFileName() + ".part");
         try {
             try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.CREATE,
                     StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);

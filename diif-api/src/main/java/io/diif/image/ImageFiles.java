@@ -37,6 +37,14 @@ public final class ImageFiles {
     private ImageFiles() {
     }
 
+    /** The file name's extension after the last dot, lower case; "" when there is none. */
+    public static String extension(Path path) {
+        Path name = path.getFileName();
+        String n = name == null ? "" : name.toString();
+        int dot = n.lastIndexOf('.');
+        return dot < 0 ? "" : n.substring(dot + 1).toLowerCase(java.util.Locale.ROOT);
+    }
+
     /** Reads the first image of a file with the {@link #DEFAULT_MAX_PIXELS} limit. */
     public static BufferedImage read(Path path) throws IOException {
         return read(path, DEFAULT_MAX_PIXELS);

@@ -201,7 +201,7 @@ public final class DiifCli {
         a.expectPositionals(2, "upscale IN OUT");
         Path in = Path.of(a.positionals.get(0));
         Path outPath = Path.of(a.positionals.get(1));
-        String ext = extension(outPath);
+        String ext = ImageFiles.extension(outPath);
         if (!List.of("png", "tif", "tiff", "jpg", "jpeg", "bmp", "npy").contains(ext)) {
             throw new UsageException("OUT must end in .png, .tif, .tiff, .jpg, .jpeg, .bmp or .npy, was " + outPath);
         }
@@ -425,12 +425,6 @@ public final class DiifCli {
 
     private static String fmt(double v) {
         return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf((long) v) : String.valueOf(v);
-    }
-
-    private static String extension(Path p) {
-        String n = p.getFileName().toString();
-        int dot = n.lastIndexOf('.');
-        return dot < 0 ? "" : n.substring(dot + 1).toLowerCase(Locale.ROOT);
     }
 
     static int scaled(double s, int size) {
