@@ -75,9 +75,10 @@ final class BenchCommand {
                 loads.append(String.format(Locale.ROOT, "- %s: engine + full-size DIIF model load %.2f s (first in"
                         + " this JVM; %s)%n", backend, (System.nanoTime() - loadStart) / 1e9, first.backendDescription()));
             }
-            double gemm = gemmGflops(backend);
-            err.printf(Locale.ROOT, "bench: %s plain GEMM 256x256 on %d rows: %.1f GFLOP/s%n", backend,
-                    Backends.select(backend).preferredTileRows(), gemm);
+            Gemm plain = gemm(backend);
+            double gemm = plain.gflops();
+            err.printf(Locale.ROOT, "bench: %s plain GEMM 256x256 on %d rows: %.1f GFLOP/s%n", backend, plain.rows(),
+                    gemm);
             for (String modelPath : models) {
                 DiifModel.Builder builder = DiifModel.builder().backend(backend).maxOutputPixels(1L << 31);
                 String name;
@@ -129,33 +130,39 @@ final class BenchCommand {
         // shape page-fault fresh memory in (tens of thousands of faults, up to +60% time on a small render).
         int warmups = 0;
         for (long spent = 0; warmups < 1 || warmups < MAX_WARMUPS && spent < WARMUP_NANOS; warmups++) {
-            long t0 = System.nanoTime();
-            try (ImageRepresentation rep = model.encode(image, size, size)) {
-                rep.renderRaw(o, o);
-            }
-            spent += System.nanoTime() - t0;
+            long[] t = encodeAndRender(model, image, size, o);
+            spent += t[0] + t[1];
         }
         for (int r = 0; r < runs; r++) {
-            long t0 = System.nanoTime();
-            try (ImageRepresentation rep = model.encode(image, size, size)) {
-                long t1 = System.nanoTime();
-                rep.renderRaw(o, o);
-                long t2 = System.nanoTime();
-                enc[r] = (t1 - t0) / 1e9;
-                dec[r] = (t2 - t1) / 1e9;
-                tot[r] = (t2 - t0) / 1e9;
-            }
+            long[] t = encodeAndRender(model, image, size, o);
+            enc[r] = t[0] / 1e9;
+            dec[r] = t[1] / 1e9;
+            tot[r] = (t[0] + t[1]) / 1e9;
         }
         double d = median(dec);
         double gflops = 2 * macs * o * (double) o / d / 1e9;
         return new Row(backend, name, size, scale, median(enc), d, median(tot), macs, gflops, gemm, peakRssMb());
     }
 
+    /** Encodes {@code image} and renders it at {@code o × o}: {encode, decode} in nanoseconds. */
+    private static long[] encodeAndRender(DiifModel model, float[] image, int size, int o) {
+        long t0 = System.nanoTime();
+        try (ImageRepresentation rep = model.encode(image, size, size)) {
+            long t1 = System.nanoTime();
+            rep.renderRaw(o, o);
+            return new long[] {t1 - t0, System.nanoTime() - t1};
+        }
+    }
+
+    /** A plain GEMM's speed and the rows it ran on. */
+    record Gemm(int rows, double gflops) {
+    }
+
     /**
      * GFLOP/s of one 256→256 dense layer on a decoder tile's worth of rows (the backend's {@link
      * Backend#preferredTileRows()}): the shape of the decoder's big layers.
      */
-    static double gemmGflops(String backendName) {
+    static Gemm gemm(String backendName) {
         Backend backend = Backends.select(backendName);
         Random random = new Random(1);
         float[] w = new float[256 * 256];
@@ -185,7 +192,7 @@ final class BenchCommand {
                 t[r] = (System.nanoTime() - t0) / 1e9;
             }
         }
-        return 2.0 * rows * 256 * 256 / median(t) / 1e9;
+        return new Gemm(rows, 2.0 * rows * 256 * 256 / median(t) / 1e9);
     }
 
     static float[] syntheticImage(int size) {
