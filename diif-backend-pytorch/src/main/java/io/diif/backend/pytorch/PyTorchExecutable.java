@@ -15,6 +15,7 @@ import io.diif.graph.Node;
 import io.diif.graph.Parameter;
 import io.diif.spi.Executable;
 import io.diif.spi.HeapRows;
+import io.diif.spi.ReuseSlot;
 import io.diif.spi.Rows;
 import java.nio.ByteOrder;
 import java.util.List;
@@ -47,7 +48,7 @@ final class PyTorchExecutable implements Executable {
     private final int[] lastUse;
 
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-    private final TorchRows.Kept kept = new TorchRows.Kept();
+    private final ReuseSlot<TorchRows.Owned> kept = new ReuseSlot<>(TorchRows.Owned::close);
     private volatile boolean closed;
 
     PyTorchExecutable(Graph graph, NDManager manager, Consumer<PyTorchExecutable> onClose) {
@@ -256,7 +257,7 @@ final class PyTorchExecutable implements Executable {
         if (closed) {
             throw closedException();
         }
-        return kept.take(manager, rows, columns);
+        return TorchRows.input(kept, manager, rows, columns);
     }
 
     @Override

@@ -17,9 +17,9 @@ final class TorchRows extends FloatBufferRows {
     private final NDManager owner;
     private final NDArray array;
     /** Where an input tensor goes back for reuse; null for outputs. */
-    private final Kept kept;
+    private final ReuseSlot<Owned> kept;
 
-    private TorchRows(NDManager owner, NDArray array, int rows, int columns, Kept kept) {
+    private TorchRows(NDManager owner, NDArray array, int rows, int columns, ReuseSlot<Owned> kept) {
         // For a contiguous CPU tensor this is a view of the tensor's own memory.
         super(array.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer(), rows, columns);
         this.owner = owner;
@@ -27,39 +27,31 @@ final class TorchRows extends FloatBufferRows {
         this.kept = kept;
     }
 
-    /**
-     * An input tensor an executable keeps for its next run of the same shape: libtorch's CPU allocator
-     * returns large blocks to the system, so a fresh tensor costs a page fault per 4 kB on first write,
-     * which made filling it slower than the copy it replaced.
-     */
-    static final class Kept {
-        private final ReuseSlot<Owned> slot = new ReuseSlot<>(o -> o.owner().close());
-
-        /** A tensor and the manager that owns it. */
-        private record Owned(NDManager owner, NDArray array) {
-        }
-
-        TorchRows take(NDManager any, int rows, int columns) {
-            Shape shape = new Shape(rows, columns);
-            Owned o = slot.take(k -> k.array().getShape().equals(shape));
-            if (o != null) {
-                return new TorchRows(o.owner(), o.array(), rows, columns, this);
-            }
-            NDManager m = any.getEngine().newBaseManager(Device.cpu());
-            try {
-                return new TorchRows(m, m.create(shape, DataType.FLOAT32), rows, columns, this);
-            } catch (RuntimeException e) {
-                m.close();
-                throw e;
-            }
-        }
-
-        void give(NDManager m, NDArray a) {
-            slot.give(new Owned(m, a));
-        }
-
+    /** A tensor and the manager that owns it: what an executable keeps for reuse. */
+    record Owned(NDManager owner, NDArray array) {
         void close() {
-            slot.close();
+            owner.close();
+        }
+    }
+
+    /**
+     * An input {@code [rows, columns]} tensor with arbitrary contents, from {@code kept} if it holds one of
+     * that shape, and given back to it on close: libtorch's CPU allocator returns large blocks to the
+     * system, so a fresh tensor costs a page fault per 4 kB on first write, which made filling it slower
+     * than the copy it replaced.
+     */
+    static TorchRows input(ReuseSlot<Owned> kept, NDManager any, int rows, int columns) {
+        Shape shape = new Shape(rows, columns);
+        Owned o = kept.take(k -> k.array().getShape().equals(shape));
+        if (o != null) {
+            return new TorchRows(o.owner(), o.array(), rows, columns, kept);
+        }
+        NDManager m = any.getEngine().newBaseManager(Device.cpu());
+        try {
+            return new TorchRows(m, m.create(shape, DataType.FLOAT32), rows, columns, kept);
+        } catch (RuntimeException e) {
+            m.close();
+            throw e;
         }
     }
 
@@ -84,7 +76,7 @@ final class TorchRows extends FloatBufferRows {
     @Override
     protected void release() {
         if (kept != null) {
-            kept.give(owner, array);
+            kept.give(new Owned(owner, array));
         } else {
             owner.close();
         }
