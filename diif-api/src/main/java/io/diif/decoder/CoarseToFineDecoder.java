@@ -38,7 +38,7 @@ abstract class CoarseToFineDecoder implements Decoder {
 
     final ModelConfig.CoarseToFine config;
     final CompiledGraphs compiled;
-    private final int tileRows;
+    final int tileRows;
     private final int coarseWidth;
     private final int fineWidth;
     /** W3's columns of the two coordinate inputs (q_h, q_w), each [Hf0], and W3's bias. */
@@ -95,11 +95,22 @@ abstract class CoarseToFineDecoder implements Decoder {
     }
 
     /**
-     * Writes the input of the coarse layers the backend runs ({@link Networks#coarseStage}), for every slice
-     * and vertex of a tile, into {@code target}: row 4·s + v for slice s of {@code w} and vertex v (order of
-     * {@link #VH}, {@link #VW}). Every row must be written.
+     * Writes the input of the coarse layers the backend runs ({@link Networks#coarseStage}) for the tiles of
+     * one render, or of one chunk of sampled points.
      */
-    abstract void coarseInput(Latents latents, Tile tile, SliceWork w, Rows target);
+    interface CoarseInput {
+        /**
+         * Writes the rows of every slice and vertex of a tile into {@code target}: row 4·s + v for slice s of
+         * {@code w} and vertex v (order of {@link #VH}, {@link #VW}). Every row must be written.
+         */
+        void write(Tile tile, SliceWork w, Rows target);
+    }
+
+    /**
+     * The coarse input for tiles within latent rows ≤ {@code lastRow} and columns [{@code firstColumn},
+     * {@code lastColumn}], which arrive in ascending rows; it may keep what consecutive tiles share.
+     */
+    abstract CoarseInput coarseInput(Latents latents, int lastRow, int firstColumn, int lastColumn);
 
     /** Multiply-accumulates {@link #coarseInput} spends on a whole render with {@code slices} slices. */
     abstract double coarseInputMacs(Latents latents, double slices);
@@ -129,12 +140,13 @@ abstract class CoarseToFineDecoder implements Decoder {
         int tileRowsOfLatents = (int) Math.max(1, Math.min(iLast - iFirst + 1, latentsPerTile / tileCols));
         int plane = window.width() * window.height();
         Scratch scratch = new Scratch();
+        CoarseInput coarseInput = coarseInput(latents, iLast, jFirst, jLast);
         for (int i0 = iFirst; i0 <= iLast; i0 += tileRowsOfLatents) {
             int i1 = Math.min(iLast + 1, i0 + tileRowsOfLatents);
             for (int j0 = jFirst; j0 <= jLast; j0 += tileCols) {
                 int j1 = Math.min(jLast + 1, j0 + tileCols);
                 SliceWork work = SliceWork.forTile(gh, gw, rowSlicing(), i0, i1, j0, j1, window);
-                float[] rgb = decode(latents, new Tile(config, gh, gw, i0, i1, j0, j1), work, project, scratch);
+                float[] rgb = decode(coarseInput, new Tile(config, gh, gw, i0, i1, j0, j1), work, project, scratch);
                 for (int q = 0; q < work.queries; q++) {
                     int t = work.target[q];
                     out[t] = rgb[3 * q];
@@ -187,7 +199,8 @@ abstract class CoarseToFineDecoder implements Decoder {
                 int slice = w.addSlice(gh, gw, rowSlicing(), i, j, pr[p]);
                 w.addQuery(slice, gh.relative(i, ys[p]), gw.relative(j, xs[p]), p);
             }
-            float[] rgb = decode(latents, new Tile(config, gh, gw, i0, i1, jMin, jMax + 1), w, project, scratch);
+            float[] rgb = decode(coarseInput(latents, i1 - 1, jMin, jMax), new Tile(config, gh, gw, i0, i1, jMin, jMax + 1),
+                    w, project, scratch);
             for (int q = 0; q < w.queries; q++) {
                 System.arraycopy(rgb, 3 * q, result, 3 * w.target[q], 3);
             }
@@ -197,7 +210,7 @@ abstract class CoarseToFineDecoder implements Decoder {
     }
 
     /** Runs the coarse and fine stages for the slices and queries of one tile of latents. */
-    private float[] decode(Latents latents, Tile tile, SliceWork w, boolean project, Scratch scratch) {
+    private float[] decode(CoarseInput coarseInput, Tile tile, SliceWork w, boolean project, Scratch scratch) {
         if (w.queries == 0) {
             return new float[0];
         }
@@ -215,7 +228,7 @@ abstract class CoarseToFineDecoder implements Decoder {
         try {
             try (Rows coarseIn = rows(tail, scratch, Scratch.Slot.COARSE_INPUT, 4 * w.slices,
                     tailGraph.input().channels())) {
-                coarseInput(latents, tile, w, coarseIn);
+                coarseInput.write(tile, w, coarseIn);
                 try (Rows vertices = identity ? null : tail.run(coarseIn)) {
                     Rows vertexRows = identity ? coarseIn : vertices;
                     // (3) Slice ensemble: mix the four vertex vectors with the bilinear weights of each pixel.

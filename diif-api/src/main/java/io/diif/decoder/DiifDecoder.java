@@ -50,49 +50,90 @@ public final class DiifDecoder extends CoarseToFineDecoder {
         this.corner = compiled.compile(cornerGraph);
     }
 
-    /** First coarse layer per slice and vertex: corner projection + descriptor part + bias, ReLU. */
     @Override
-    void coarseInput(Latents latents, Tile tile, SliceWork w, Rows target) {
-        // Corner projections for corners i0..i1 × j0..j1: conv over a zero-padded feature window.
-        FeatureMap feat = latents.feat();
-        int half = block / 2;
-        int cornerCols = tile.j1() - tile.j0() + 1;
-        float[] window = feat.window(tile.i0() - half, tile.i1() + half, tile.j0() - half, tile.j1() + half);
-        float[] cornersChw = corner.run(window, features, tile.i1() - tile.i0() + block, tile.j1() - tile.j0() + block);
-        int cornerPlane = (tile.i1() - tile.i0() + 1) * cornerCols;
-        int hc0 = firstBias.length;
-        // Corner-major copy, so each slice reads one contiguous row.
-        float[] corners = new float[cornerPlane * hc0];
-        IntStream.range(0, cornerPlane).parallel().forEach(c -> {
-            for (int o = 0; o < hc0; o++) {
-                corners[c * hc0 + o] = cornersChw[o * cornerPlane + c];
-            }
-        });
-        // The cell part is the same for every slice of a render: fold it into the bias once.
-        float ccH = tile.ccH();
-        float ccW = tile.ccW();
-        float[] constant = new float[hc0];
-        for (int o = 0; o < hc0; o++) {
-            constant[o] = firstBias[o] + descriptorColumns[0][o] * ccH + descriptorColumns[1][o] * ccW;
+    CoarseInput coarseInput(Latents latents, int lastRow, int firstColumn, int lastColumn) {
+        return new CornerRows(latents.feat(), lastRow + 1, firstColumn, lastColumn + 1);
+    }
+
+    /**
+     * First coarse layer per slice and vertex: corner projection + descriptor part + bias, ReLU.
+     *
+     * <p>The corner projections of corner rows [{@code first}, {@code first + rows}) are kept, corner-major so
+     * that each slice reads one contiguous row. Consecutive tiles share their boundary corner row, and a
+     * tile at a large scale spans few latent rows, so projecting per tile computed most corners twice in
+     * small convolutions. A chunk holds as many corners as a tile holds rows (at least the rows one tile
+     * needs), so it covers many tiles with one convolution and the tile size still bounds memory.
+     */
+    private final class CornerRows implements CoarseInput {
+        private final FeatureMap feat;
+        private final int lastCornerRow;
+        private final int firstColumn;
+        private final int columns;
+        private final int hc0 = firstBias.length;
+        private float[] corners = new float[0];
+        private int first;
+        private int rows;
+
+        CornerRows(FeatureMap feat, int lastCornerRow, int firstColumn, int lastCornerColumn) {
+            this.feat = feat;
+            this.lastCornerRow = lastCornerRow;
+            this.firstColumn = firstColumn;
+            this.columns = lastCornerColumn - firstColumn + 1;
         }
-        int chunks = (w.slices + SLICE_CHUNK - 1) / SLICE_CHUNK;
-        IntStream.range(0, chunks).parallel().forEach(c -> {
-            float[] cornerRow = new float[hc0];
-            float[] row = new float[hc0];
-            RowBlocks out = new RowBlocks(target, 4 * c * SLICE_CHUNK);
-            for (int s = c * SLICE_CHUNK, end = Math.min(w.slices, s + SLICE_CHUNK); s < end; s++) {
-                for (int v = 0; v < 4; v++) {
-                    int ci = w.sliceI[s] - tile.i0() + (VH[v] > 0 ? 1 : 0);
-                    int cj = w.sliceJ[s] - tile.j0() + (VW[v] > 0 ? 1 : 0);
-                    System.arraycopy(corners, (ci * cornerCols + cj) * hc0, cornerRow, 0, hc0);
-                    RowKernels.firstCoarseLayer(cornerRow, constant, descriptorColumns[2], w.top[s] - VH[v],
-                            descriptorColumns[3], w.left[s] - VW[v], descriptorColumns[4], w.bottom[s] - VH[v],
-                            descriptorColumns[5], w.right[s] - VW[v], row, hc0);
-                    out.add(row);
-                }
+
+        /** Makes corner rows [from, to] available, computing a new chunk from {@code from} when needed. */
+        private void ensure(int from, int to) {
+            if (from >= first && to < first + rows) {
+                return;
             }
-            out.flush();
-        });
+            int n = Math.min(lastCornerRow - from + 1, Math.max(to - from + 1, tileRows / columns));
+            // A convolution without padding over a zero-padded window: corner (r, c) sees latents
+            // r − B/2 … r + B/2 − 1 (likewise c), the B×B block the reference unfolds for it.
+            int half = block / 2;
+            float[] window = feat.window(from - half, from + n - 1 + half, firstColumn - half,
+                    firstColumn + columns - 1 + half);
+            float[] chw = corner.run(window, features, n - 1 + block, columns - 1 + block);
+            int plane = n * columns;
+            float[] c = corners.length >= plane * hc0 ? corners : new float[plane * hc0];
+            IntStream.range(0, plane).parallel().forEach(k -> {
+                for (int o = 0; o < hc0; o++) {
+                    c[k * hc0 + o] = chw[o * plane + k];
+                }
+            });
+            corners = c;
+            first = from;
+            rows = n;
+        }
+
+        @Override
+        public void write(Tile tile, SliceWork w, Rows target) {
+            ensure(tile.i0(), tile.i1());
+            // The cell part is the same for every slice of a render: fold it into the bias once.
+            float ccH = tile.ccH();
+            float ccW = tile.ccW();
+            float[] constant = new float[hc0];
+            for (int o = 0; o < hc0; o++) {
+                constant[o] = firstBias[o] + descriptorColumns[0][o] * ccH + descriptorColumns[1][o] * ccW;
+            }
+            int chunks = (w.slices + SLICE_CHUNK - 1) / SLICE_CHUNK;
+            IntStream.range(0, chunks).parallel().forEach(c -> {
+                float[] cornerRow = new float[hc0];
+                float[] row = new float[hc0];
+                RowBlocks out = new RowBlocks(target, 4 * c * SLICE_CHUNK);
+                for (int s = c * SLICE_CHUNK, end = Math.min(w.slices, s + SLICE_CHUNK); s < end; s++) {
+                    for (int v = 0; v < 4; v++) {
+                        int ci = w.sliceI[s] + (VH[v] > 0 ? 1 : 0) - first;
+                        int cj = w.sliceJ[s] + (VW[v] > 0 ? 1 : 0) - firstColumn;
+                        System.arraycopy(corners, (ci * columns + cj) * hc0, cornerRow, 0, hc0);
+                        RowKernels.firstCoarseLayer(cornerRow, constant, descriptorColumns[2], w.top[s] - VH[v],
+                                descriptorColumns[3], w.left[s] - VW[v], descriptorColumns[4], w.bottom[s] - VH[v],
+                                descriptorColumns[5], w.right[s] - VW[v], row, hc0);
+                        out.add(row);
+                    }
+                }
+                out.flush();
+            });
+        }
     }
 
     @Override

@@ -53,8 +53,11 @@ public final class DlteDecoder extends CoarseToFineDecoder {
      * freq channel at the left and right latents of a block row; z = Cb ⊙ [cos πf, sin πf].
      */
     @Override
-    void coarseInput(Latents latents, Tile tile, SliceWork w, Rows target) {
-        FeatureMap m = latents.maps();
+    CoarseInput coarseInput(Latents latents, int lastRow, int firstColumn, int lastColumn) {
+        return (tile, w, target) -> write(latents.maps(), tile, w, target);
+    }
+
+    private void write(FeatureMap m, Tile tile, SliceWork w, Rows target) {
         int chunks = (w.slices + SLICE_CHUNK - 1) / SLICE_CHUNK;
         IntStream.range(0, chunks).parallel().forEach(c -> {
             float[] cb = new float[hid];
