@@ -31,6 +31,8 @@ final class BenchCommand {
     /** Warm-up renders continue until this much time is spent (at least one, at most {@link #MAX_WARMUPS}). */
     private static final long WARMUP_NANOS = 3_000_000_000L;
     private static final int MAX_WARMUPS = 5;
+    /** GEMM runs timed after each timed render, for the decode/GEMM ratio of the same moments. */
+    private static final int GEMM_RUNS_PER_RENDER = 5;
 
     BenchCommand(PrintStream out, PrintStream err) {
         this.out = out;
@@ -75,42 +77,10 @@ final class BenchCommand {
                 loads.append(String.format(Locale.ROOT, "- %s: engine + full-size DIIF model load %.2f s (first in"
                         + " this JVM; %s)%n", backend, (System.nanoTime() - loadStart) / 1e9, first.backendDescription()));
             }
-            Gemm plain = gemm(backend);
-            double gemm = plain.gflops();
-            err.printf(Locale.ROOT, "bench: %s plain GEMM 256x256 on %d rows: %.1f GFLOP/s%n", backend, plain.rows(),
-                    gemm);
-            for (String modelPath : models) {
-                DiifModel.Builder builder = DiifModel.builder().backend(backend).maxOutputPixels(1L << 31);
-                String name;
-                if (modelPath.startsWith("paper:")) {
-                    name = modelPath.substring(6);
-                    builder.model(RandomModels.paper(name, 0));
-                } else {
-                    name = Path.of(modelPath).getFileName().toString().replace(".safetensors", "");
-                    builder.model(Path.of(modelPath));
-                }
-                try (DiifModel model = builder.build()) {
-                    for (int size : sizes) {
-                        float[] image = syntheticImage(size);
-                        for (double scale : scales) {
-                            int o = (int) Math.rint(scale * size);
-                            double macs;
-                            try (ImageRepresentation rep = model.encode(image, size, size)) {
-                                macs = rep.decoderMacsPerPixel(o, o);
-                            }
-                            double gmac = macs * o * o / 1e9;
-                            if (gmac > maxGmac) {
-                                err.printf(Locale.ROOT, "bench: skip %s %s %d x%s (%.0f GMAC > --max-gmac %.0f)%n",
-                                        backend, name, size, scale, gmac, maxGmac);
-                                continue;
-                            }
-                            rows.add(measure(backend, name, model, image, size, scale, o, macs, gemm, runs));
-                            Row r = rows.get(rows.size() - 1);
-                            err.printf(Locale.ROOT, "bench: %s %s %d x%s: decode %.3f s, total %.3f s%n", backend, name,
-                                    size, fmtScale(scale), r.decodeS(), r.totalS());
-                        }
-                    }
-                }
+            try (PlainGemm plain = new PlainGemm(backend)) {
+                err.printf(Locale.ROOT, "bench: %s plain GEMM 256x256 on %d rows: %.1f GFLOP/s%n", backend,
+                        plain.rows, plain.gflops(21));
+                measureBackend(backend, models, sizes, scales, runs, maxGmac, plain, rows);
             }
         }
         String table = table(rows) + "\n" + loads;
@@ -120,8 +90,45 @@ final class BenchCommand {
         }
     }
 
+    private void measureBackend(String backend, List<String> models, int[] sizes, double[] scales, int runs,
+            double maxGmac, PlainGemm gemm, List<Row> rows) throws IOException {
+        for (String modelPath : models) {
+            DiifModel.Builder builder = DiifModel.builder().backend(backend).maxOutputPixels(1L << 31);
+            String name;
+            if (modelPath.startsWith("paper:")) {
+                name = modelPath.substring(6);
+                builder.model(RandomModels.paper(name, 0));
+            } else {
+                name = Path.of(modelPath).getFileName().toString().replace(".safetensors", "");
+                builder.model(Path.of(modelPath));
+            }
+            try (DiifModel model = builder.build()) {
+                for (int size : sizes) {
+                    float[] image = syntheticImage(size);
+                    for (double scale : scales) {
+                        int o = (int) Math.rint(scale * size);
+                        double macs;
+                        try (ImageRepresentation rep = model.encode(image, size, size)) {
+                            macs = rep.decoderMacsPerPixel(o, o);
+                        }
+                        double gmac = macs * o * o / 1e9;
+                        if (gmac > maxGmac) {
+                            err.printf(Locale.ROOT, "bench: skip %s %s %d x%s (%.0f GMAC > --max-gmac %.0f)%n",
+                                    backend, name, size, scale, gmac, maxGmac);
+                            continue;
+                        }
+                        rows.add(measure(backend, name, model, image, size, scale, o, macs, gemm, runs));
+                        Row r = rows.get(rows.size() - 1);
+                        err.printf(Locale.ROOT, "bench: %s %s %d x%s: decode %.3f s, total %.3f s%n", backend, name,
+                                size, fmtScale(scale), r.decodeS(), r.totalS());
+                    }
+                }
+            }
+        }
+    }
+
     private Row measure(String backend, String name, DiifModel model, float[] image, int size, double scale, int o,
-            double macs, double gemm, int runs) {
+            double macs, PlainGemm gemm, int runs) {
         resetPeakRss();
         double[] enc = new double[runs];
         double[] dec = new double[runs];
@@ -133,15 +140,22 @@ final class BenchCommand {
             long[] t = encodeAndRender(model, image, size, o);
             spent += t[0] + t[1];
         }
+        // The GEMM is timed right after each render: on a shared host the speed of the moment moves by tens
+        // of percent within a minute, and decode/GEMM should compare the two at the same moments.
+        double[] gemmGflops = new double[runs * GEMM_RUNS_PER_RENDER];
         for (int r = 0; r < runs; r++) {
             long[] t = encodeAndRender(model, image, size, o);
             enc[r] = t[0] / 1e9;
             dec[r] = t[1] / 1e9;
             tot[r] = (t[0] + t[1]) / 1e9;
+            for (int g = 0; g < GEMM_RUNS_PER_RENDER; g++) {
+                gemmGflops[r * GEMM_RUNS_PER_RENDER + g] = gemm.gflops(1);
+            }
         }
         double d = median(dec);
         double gflops = 2 * macs * o * (double) o / d / 1e9;
-        return new Row(backend, name, size, scale, median(enc), d, median(tot), macs, gflops, gemm, peakRssMb());
+        return new Row(backend, name, size, scale, median(enc), d, median(tot), macs, gflops, median(gemmGflops),
+                peakRssMb());
     }
 
     /** Encodes {@code image} and renders it at {@code o × o}: {encode, decode} in nanoseconds. */
@@ -154,45 +168,55 @@ final class BenchCommand {
         }
     }
 
-    /** A plain GEMM's speed and the rows it ran on. */
-    record Gemm(int rows, double gflops) {
-    }
-
     /**
-     * GFLOP/s of one 256→256 dense layer on a decoder tile's worth of rows (the backend's {@link
-     * Backend#preferredTileRows()}): the shape of the decoder's big layers.
+     * One 256→256 dense layer on a decoder tile's worth of rows (the backend's {@link
+     * Backend#preferredTileRows()}): the shape of the decoder's big layers, compiled once so that it can be
+     * timed next to each measurement. Input and output stay where the engine keeps them ({@link Rows}), as
+     * the decoders' do: the GEMM is timed, not a copy of its operands between Java and the engine.
      */
-    static Gemm gemm(String backendName) {
-        Backend backend = Backends.select(backendName);
-        Random random = new Random(1);
-        float[] w = new float[256 * 256];
-        for (int i = 0; i < w.length; i++) {
-            w[i] = (float) random.nextGaussian() / 16;
-        }
-        Graph.Builder g = Graph.builder("gemm", Graph.Layout.ROWS, 256);
-        Graph graph = g.build(g.linear(g.input(), new Parameter("w", new int[] {256, 256}, w), null));
-        int rows = backend.preferredTileRows();
-        float[] x = new float[rows * 256];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) random.nextGaussian();
-        }
-        double[] t = new double[21];
-        // Input and output stay where the engine keeps them (Rows), as the decoders' do: the GEMM is timed,
-        // not a copy of its operands between Java and the engine.
-        try (Executable e = backend.compile(graph); Rows in = e.allocate(rows, 256)) {
+    static final class PlainGemm implements AutoCloseable {
+        final int rows;
+        private final Executable executable;
+        private final Rows input;
+
+        PlainGemm(String backendName) {
+            Backend backend = Backends.select(backendName);
+            Random random = new Random(1);
+            float[] w = new float[256 * 256];
+            for (int i = 0; i < w.length; i++) {
+                w[i] = (float) random.nextGaussian() / 16;
+            }
+            Graph.Builder g = Graph.builder("gemm", Graph.Layout.ROWS, 256);
+            Graph graph = g.build(g.linear(g.input(), new Parameter("w", new int[] {256, 256}, w), null));
+            this.rows = backend.preferredTileRows();
+            this.executable = backend.compile(graph);
+            this.input = executable.allocate(rows, 256);
             float[] row = new float[256];
             for (int r = 0; r < rows; r++) {
-                System.arraycopy(x, r * 256, row, 0, 256);
-                in.write(r, row);
+                for (int c = 0; c < 256; c++) {
+                    row[c] = (float) random.nextGaussian();
+                }
+                input.write(r, row);
             }
-            e.run(in).close();
-            for (int r = 0; r < t.length; r++) {
+            executable.run(input).close();
+        }
+
+        /** GFLOP/s of the median of {@code runs} runs. */
+        double gflops(int runs) {
+            double[] t = new double[runs];
+            for (int r = 0; r < runs; r++) {
                 long t0 = System.nanoTime();
-                e.run(in).close();
+                executable.run(input).close();
                 t[r] = (System.nanoTime() - t0) / 1e9;
             }
+            return 2.0 * rows * 256 * 256 / median(t) / 1e9;
         }
-        return new Gemm(rows, 2.0 * rows * 256 * 256 / median(t) / 1e9);
+
+        @Override
+        public void close() {
+            input.close();
+            executable.close();
+        }
     }
 
     static float[] syntheticImage(int size) {

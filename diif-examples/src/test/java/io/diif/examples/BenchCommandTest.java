@@ -1,0 +1,64 @@
+package io.diif.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.diif.examples.CliHarness.Run;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code diif bench} on the Java backend and a small model: the table's shape and the consistency of its
+ * columns, not its speed (the Java backend and the shared CI host make times meaningless here).
+ */
+class BenchCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    @DisplayName("bench prints one consistent Markdown row per scale, the load line, and writes the same to --out")
+    void tableRowsAreConsistent() throws Exception {
+        CliHarness cli = new CliHarness(dir);
+        Path out = dir.resolve("bench.md");
+        Run r = CliHarness.run("bench", "--model", cli.model.toString(), "--backend", "java", "--sizes", "8",
+                "--scales", "2,3", "--runs", "1", "--out", out.toString());
+        assertEquals(0, r.exit(), r::toString);
+        assertEquals(r.out(), Files.readString(out), "--out holds what was printed");
+        List<String> rows = r.out().lines().filter(l -> l.startsWith("| java |")).toList();
+        assertEquals(2, rows.size(), r::toString);
+        int[] outputs = {16, 24};
+        for (int k = 0; k < rows.size(); k++) {
+            String[] cells = rows.get(k).split("\\|");
+            // cells[0] is empty (the line starts with '|'); then 13 columns.
+            assertEquals(14, cells.length, rows.get(k));
+            assertEquals("model-diif-row", cells[2].trim());
+            assertEquals("8²", cells[3].trim());
+            assertEquals(outputs[k] + "²", cells[5].trim());
+            double encode = number(cells[6]);
+            double decode = number(cells[7]);
+            double upscale = number(cells[8]);
+            assertTrue(encode > 0 && decode > 0, rows.get(k));
+            // With one run, upscale is exactly that run's encode + decode (each printed to 1 ms).
+            assertEquals(encode + decode, upscale, 0.0015, rows.get(k));
+            double macs = number(cells[9]);
+            assertTrue(macs > 0, rows.get(k));
+            double gflops = number(cells[10]);
+            assertEquals(2 * macs * outputs[k] * outputs[k] / decode / 1e9, gflops, 0.02 * gflops + 0.1, rows.get(k));
+            double gemm = number(cells[11]);
+            assertTrue(gemm > 0, rows.get(k));
+            assertEquals(100 * gflops / gemm, number(cells[12].replace("%", "")), 1.0, rows.get(k));
+            assertTrue(number(cells[13]) > 0, "peak RSS: " + rows.get(k));
+        }
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("- java: engine + full-size DIIF model load")),
+                r::toString);
+        assertTrue(r.err().contains("bench: java plain GEMM 256x256 on"), r::toString);
+    }
+
+    private static double number(String cell) {
+        return Double.parseDouble(cell.trim().replace(",", ""));
+    }
+}
