@@ -46,11 +46,18 @@ class BenchCommandTest {
             assertEquals(encode + decode, upscale, 0.0015, rows.get(k));
             double macs = number(cells[9]);
             assertTrue(macs > 0, rows.get(k));
+            // GFLOP/s comes from the unrounded decode time, which lies within half a millisecond of the printed one.
             double gflops = number(cells[10]);
-            assertEquals(2 * macs * outputs[k] * outputs[k] / decode / 1e9, gflops, 0.02 * gflops + 0.1, rows.get(k));
+            double flop = 2 * macs * outputs[k] * outputs[k] / 1e9;
+            double slowest = flop / (decode + 0.0005) - 0.05;
+            double fastest = decode > 0.0005 ? flop / (decode - 0.0005) + 0.05 : Double.POSITIVE_INFINITY;
+            assertTrue(gflops >= slowest && gflops <= fastest, rows.get(k) + ": GFLOP/s outside " + slowest + " … "
+                    + fastest);
             double gemm = number(cells[11]);
-            assertTrue(gemm > 0, rows.get(k));
-            assertEquals(100 * gflops / gemm, number(cells[12].replace("%", "")), 1.0, rows.get(k));
+            assertTrue(gemm > 0.05, rows.get(k));
+            double ratio = number(cells[12].replace("%", ""));
+            assertTrue(ratio >= 100 * (gflops - 0.05) / (gemm + 0.05) - 0.5
+                    && ratio <= 100 * (gflops + 0.05) / (gemm - 0.05) + 0.5, rows.get(k) + ": decode/GEMM");
             assertTrue(number(cells[13]) > 0, "peak RSS: " + rows.get(k));
         }
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("- java: engine + full-size DIIF model load")),
