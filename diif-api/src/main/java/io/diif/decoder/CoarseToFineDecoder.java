@@ -199,8 +199,8 @@ abstract class CoarseToFineDecoder implements Decoder {
                 int slice = w.addSlice(gh, gw, rowSlicing(), i, j, pr[p]);
                 w.addQuery(slice, gh.relative(i, ys[p]), gw.relative(j, xs[p]), p);
             }
-            float[] rgb = decode(coarseInput(latents, i1 - 1, jMin, jMax), new Tile(config, gh, gw, i0, i1, jMin, jMax + 1),
-                    w, project, scratch);
+            Tile tile = new Tile(config, gh, gw, i0, i1, jMin, jMax + 1);
+            float[] rgb = decode(coarseInput(latents, i1 - 1, jMin, jMax), tile, w, project, scratch);
             for (int q = 0; q < w.queries; q++) {
                 System.arraycopy(rgb, 3 * q, result, 3 * w.target[q], 3);
             }
