@@ -159,7 +159,7 @@ final class BenchCommand {
     }
 
     /** Encodes {@code image} and renders it at {@code o × o}: {encode, decode} in nanoseconds. */
-    private static long[] encodeAndRender(DiifModel model, float[] image, int size, int o) {
+    static long[] encodeAndRender(DiifModel model, float[] image, int size, int o) {
         long t0 = System.nanoTime();
         try (ImageRepresentation rep = model.encode(image, size, size)) {
             long t1 = System.nanoTime();
