@@ -15,9 +15,9 @@ import java.util.stream.IntStream;
  * The DIIF decoder (algorithm §1–§8): the coarse-to-fine MLP whose first coarse layer reads a B×B block
  * of raw latent codes and the six slice-descriptor values (§6).
  *
- * <p>That layer is linear before its ReLU, so it is split: the feature part is one convolution per tile
- * over the ensemble corners ({@link Networks#diifCornerProjection}); the descriptor part, the bias and the
- * ReLU are added here per slice and vertex. The backend runs the remaining coarse layers.
+ * <p>That layer is linear before its ReLU, so it is split: the feature part is computed once per ensemble
+ * corner ({@link Networks#diifCornerProjection}, on the corner's unfolded block); the descriptor part, the
+ * bias and the ReLU are added here per slice and vertex. The backend runs the remaining coarse layers.
  */
 public final class DiifDecoder extends CoarseToFineDecoder {
     private final int features;
@@ -27,6 +27,8 @@ public final class DiifDecoder extends CoarseToFineDecoder {
     private final float[][] descriptorColumns;
     private final Graph cornerGraph;
     private final Executable corner;
+    /** Inputs of one corner projection: a B×B block of F-vectors. */
+    private final int blockInputs;
 
     /**
      * @param tileRows the working-set bound: slice-vertex rows plus pixel rows held at once
@@ -46,6 +48,7 @@ public final class DiifDecoder extends CoarseToFineDecoder {
                 descriptorColumns[d][o] = w1.values()[o * in1 + featureInputs + d];
             }
         }
+        this.blockInputs = featureInputs;
         this.cornerGraph = Networks.diifCornerProjection(model);
         this.corner = compiled.compile(cornerGraph);
     }
@@ -61,8 +64,8 @@ public final class DiifDecoder extends CoarseToFineDecoder {
      * <p>The corner projections of corner rows [{@code first}, {@code first + rows}) are kept, corner-major so
      * that each slice reads one contiguous row. Consecutive tiles share their boundary corner row, and a
      * tile at a large scale spans few latent rows, so projecting per tile computed most corners twice in
-     * small convolutions. A chunk holds as many corners as a tile holds rows (at least the rows one tile
-     * needs), so it covers many tiles with one convolution and the tile size still bounds memory.
+     * small runs. A chunk holds as many corners as a tile holds rows (at least the rows one tile needs), so
+     * it covers many tiles with a few large GEMMs and the tile size still bounds memory.
      */
     private final class CornerRows implements CoarseInput {
         private final FeatureMap feat;
@@ -87,22 +90,46 @@ public final class DiifDecoder extends CoarseToFineDecoder {
                 return;
             }
             int n = Math.min(lastCornerRow - from + 1, Math.max(to - from + 1, tileRows / columns));
-            // A convolution without padding over a zero-padded window: corner (r, c) sees latents
-            // r − B/2 … r + B/2 − 1 (likewise c), the B×B block the reference unfolds for it.
-            int half = block / 2;
-            float[] window = feat.window(from - half, from + n - 1 + half, firstColumn - half,
-                    firstColumn + columns - 1 + half);
-            float[] chw = corner.run(window, features, n - 1 + block, columns - 1 + block);
-            int plane = n * columns;
-            float[] c = corners.length >= plane * hc0 ? corners : new float[plane * hc0];
-            IntStream.range(0, plane).parallel().forEach(k -> {
-                for (int o = 0; o < hc0; o++) {
-                    c[k * hc0 + o] = chw[o * plane + k];
-                }
-            });
+            float[] c = corners.length >= n * columns * hc0 ? corners : new float[n * columns * hc0];
+            // The projection's input is B²F wide: batches of corner rows whose input is no larger than a
+            // tile's coarse input (tileRows × Hc values), but at least one corner row.
+            int perBatch = Math.max(1, (int) Math.min(n, (long) tileRows * hc0 / ((long) blockInputs * columns)));
+            for (int r0 = 0; r0 < n; r0 += perBatch) {
+                project(from + r0, Math.min(perBatch, n - r0), c, r0 * columns * hc0);
+            }
             corners = c;
             first = from;
             rows = n;
+        }
+
+        /**
+         * Projects corner rows [{@code row}, {@code row + count}) into {@code target} from {@code offset},
+         * corner-major. Corner (r, c) reads latents r − B/2 … r + B/2 − 1 (likewise c), zero outside the map:
+         * the B×B block the reference unfolds for it.
+         */
+        private void project(int row, int count, float[] target, int offset) {
+            int half = block / 2;
+            int windowWidth = columns - 1 + block;
+            float[] window = feat.windowChannelsLast(row - half, row + count - 1 + half, firstColumn - half,
+                    firstColumn + columns - 1 + half);
+            int run = block * features;
+            try (Rows blocks = corner.allocate(count * columns, blockInputs)) {
+                IntStream.range(0, count).parallel().forEach(r -> {
+                    float[] unfolded = new float[blockInputs];
+                    RowBlocks out = new RowBlocks(blocks, r * columns);
+                    for (int j = 0; j < columns; j++) {
+                        for (int dy = 0; dy < block; dy++) {
+                            System.arraycopy(window, ((r + dy) * windowWidth + j) * features, unfolded, dy * run, run);
+                        }
+                        out.add(unfolded);
+                    }
+                    out.flush();
+                });
+                try (Rows projected = corner.run(blocks)) {
+                    float[] values = projected.toArray();
+                    System.arraycopy(values, 0, target, offset, values.length);
+                }
+            }
         }
 
         @Override
@@ -139,6 +166,6 @@ public final class DiifDecoder extends CoarseToFineDecoder {
     @Override
     double coarseInputMacs(Latents latents, double slices) {
         double corners = (double) (latents.height() + 1) * (latents.width() + 1);
-        return corners * cornerGraph.macs(features, block, block) + 4 * slices * firstBias.length * 6;
+        return corners * cornerGraph.macs(1, blockInputs) + 4 * slices * firstBias.length * 6;
     }
 }

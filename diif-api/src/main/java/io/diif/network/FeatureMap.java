@@ -86,4 +86,28 @@ public record FeatureMap(float[] data, int channels, int height, int width, Wind
         }
         return out;
     }
+
+    /**
+     * Rows [y0, y1) × columns [x0, x1) as a new channels-last {@code [y1−y0, x1−x0, C]} array, zero outside the
+     * map like {@link #window(int, int, int, int)}: the channels of one position are contiguous, so a block
+     * of positions in one row is one contiguous run.
+     */
+    public float[] windowChannelsLast(int y0, int y1, int x0, int x1) {
+        int h = y1 - y0;
+        int w = x1 - x0;
+        float[] out = new float[channels * h * w];
+        int xa = Math.max(x0, stored.x());
+        int xb = Math.min(x1, stored.x() + stored.width());
+        int plane = stored.height() * stored.width();
+        for (int y = Math.max(y0, stored.y()); y < Math.min(y1, stored.y() + stored.height()); y++) {
+            int source = (y - stored.y()) * stored.width() - stored.x();
+            for (int x = xa; x < xb; x++) {
+                int at = ((y - y0) * w + (x - x0)) * channels;
+                for (int c = 0; c < channels; c++) {
+                    out[at + c] = data[c * plane + source + x];
+                }
+            }
+        }
+        return out;
+    }
 }

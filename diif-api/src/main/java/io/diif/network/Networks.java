@@ -120,9 +120,15 @@ public final class Networks {
 
     /**
      * The feature part of DIIF's first coarse layer, evaluated once per ensemble corner instead of once
-     * per slice and vertex: a B×B convolution (no bias, no padding) over a zero-padded feature window.
-     * Exact re-association of the reference's unfold-then-linear, because the layer is linear before its
-     * ReLU and the block of a vertex depends only on the corner it sits on.
+     * per slice and vertex: rows of unfolded B×B blocks of latents → {@code [Hc]}, no bias. Exact
+     * re-association of the reference's unfold-then-linear, because the layer is linear before its ReLU and
+     * the block of a vertex depends only on the corner it sits on.
+     *
+     * <p>A row holds the block centred on one corner channels-last, {@code (dy·B + dx)·F + f}, so that it is
+     * B contiguous copies from a channels-last window ({@link FeatureMap#windowChannelsLast}); the weight's
+     * columns are permuted to match (the reference unfolds channel-major, {@code f·B² + dy·B + dx}). A
+     * GEMM, not a B×B convolution: the engines ran the convolution at a third of their GEMM speed (64²
+     * input: 17–31 ms against about 8 ms) and returned it channel-major, which the core then transposed.
      */
     public static Graph diifCornerProjection(ModelFile model) {
         if (!(model.config().decoder() instanceof ModelConfig.Diif d)) {
@@ -133,14 +139,18 @@ public final class Networks {
         Parameter w1 = model.parameter("imnet.layers.0.weight");
         int hc = w1.dim(0);
         int in = w1.dim(1);
-        // Columns c·B² + dy·B + dx of W1 are exactly a [Hc, F, B, B] kernel in PyTorch layout.
-        float[] kernel = new float[hc * f * b * b];
+        int block = b * b * f;
+        float[] weight = new float[hc * block];
         for (int o = 0; o < hc; o++) {
-            System.arraycopy(w1.values(), o * in, kernel, o * f * b * b, f * b * b);
+            for (int c = 0; c < f; c++) {
+                for (int k = 0; k < b * b; k++) {
+                    weight[o * block + k * f + c] = w1.values()[o * in + c * b * b + k];
+                }
+            }
         }
-        Parameter k = new Parameter("imnet.layers.0.weight[:, :B²F]", new int[] {hc, f, b, b}, kernel);
-        Graph.Builder g = Graph.builder("diif-corner-projection", Graph.Layout.IMAGE, f);
-        return g.build(g.conv2d(g.input(), k, null, 0, 0));
+        Parameter p = new Parameter("imnet.layers.0.weight[:, :B²F] (dy, dx, f)", new int[] {hc, block}, weight);
+        Graph.Builder g = Graph.builder("diif-corner-projection", Graph.Layout.ROWS, block);
+        return g.build(g.linear(g.input(), p, null));
     }
 
     /**

@@ -211,17 +211,18 @@ public final class OnnxModelExporter {
                 + " `start_i ≤ r < start_{i+1}`; `N_h = max_i (start_{i+1} − start_i)`; `cell_h = 2H/oh`. A position"
                 + " `p` (in output pixels; pixel centres at `r + 0.5`) measured from latent `i`'s centre is"
                 + " `rel_h(i, p) = 2·p·H/oh − (2i + 1)`. Columns likewise (`W`, `ow`).\n");
-        sb.append("3. **Corner projections** (§5, §6): pad `feat` with ").append(b / 2).append(" zero row(s)/column(s)"
-                + " on every side → `[1, " + c.encoder().features() + ", H+").append(b).append(", W+").append(b)
-                .append("]` → `diif-corner-projection.onnx` → `P [1, ").append(hc0)
-                .append(", H+1, W+1]`. `P[:, ci, cj]` is the feature part"
-                + " of the first coarse layer (`imnet.layers.0.weight[:, :B²F]`, B = ").append(b)
-                .append(") applied to the ").append(b).append("×").append(b).append(" block of latents centred on the"
-                + " corner between latent rows `ci−1, ci` and columns `cj−1, cj` (zero outside the image)."
-                + " Ensemble vertex"
-                + " `(vh, vw)` of latent `(i, j)` uses `P[:, i + (vh > 0), j + (vw > 0)]`. Any zero-padded window of"
-                + " `feat` works the same (output `[1, " + hc0 + ", h−").append(b - 1).append(", w−").append(b - 1)
-                .append("]` for an `h×w` window), which is how the core tiles.\n");
+        int f = c.encoder().features();
+        String lastRow = b / 2 == 1 ? "ci" : "ci+" + (b / 2 - 1);
+        sb.append("3. **Corner projections** (§5, §6): for every ensemble corner `(ci, cj)`, `0 ≤ ci ≤ H`,"
+                + " `0 ≤ cj ≤ W` (the corner between latent rows `ci−1, ci` and columns `cj−1, cj`), unfold the ")
+                .append(b).append("×").append(b).append(" block of latents in rows `ci−").append(b / 2).append(" … ")
+                .append(lastRow).append("` and columns likewise (zero outside the image) channels-last, entry"
+                        + " `(dy·").append(b).append(" + dx)·").append(f).append(" + f`: the rows `[(H+1)·(W+1), ")
+                .append(b * b * f).append("]`, corner-major → `diif-corner-projection.onnx` → `P [(H+1)·(W+1), ")
+                .append(hc0).append("]`, the feature part of the first coarse layer (`imnet.layers.0.weight[:, :B²F]`,"
+                        + " B = ").append(b).append(", its columns in the rows' order). Ensemble vertex `(vh, vw)` of"
+                        + " latent `(i, j)` uses row `(i + (vh > 0))·(W+1) + j + (vw > 0)`. Any set of corners works the"
+                        + " same, one row each, which is how the core tiles.\n");
         if (row) {
             sb.append("4. **Slices and descriptors** (§3, §4; this model: `row` slicing): one slice per output row `r`"
                     + " and latent column `j`; with `i` the latent of `r`: `top = bottom = rel_h(i, r + 0.5)`,"
@@ -335,8 +336,11 @@ public final class OnnxModelExporter {
                 F, H, W = feat.shape
                 coarse, fine = net("diif-coarse"), net("diif-fine")
                 wd, b1 = np.load(f"{FOLDER}/diif-descriptor-weight.npy"), np.load(f"{FOLDER}/diif-coarse-bias.npy")
-                p = B // 2
-                P = net("diif-corner-projection")(np.pad(feat, ((0, 0), (p, p), (p, p)))[None])[0]  # [Hc, H+1, W+1]
+                p = B // 2       # corner projections: every corner's B×B block, channels-last  (§5, §6)
+                fp = np.pad(feat, ((0, 0), (p, p), (p, p))).transpose(1, 2, 0)                    # [H+B, W+B, F]
+                blocks = np.lib.stride_tricks.sliding_window_view(fp, (B, B), axis=(0, 1))       # [H+1, W+1, F, B, B]
+                P = net("diif-corner-projection")(blocks.transpose(0, 1, 3, 4, 2).reshape((H + 1) * (W + 1), -1))
+                P = P.reshape(H + 1, W + 1, -1)                                                  # [H+1, W+1, Hc]
                 ih, qh, fh, lh, cch = axis(H, oh)
                 jw, qw, fw, lw, ccw = axis(W, ow)
                 if SLICING == "row":     # a slice per (output row, latent column)  (§3)
@@ -349,7 +353,7 @@ public final class OnnxModelExporter {
                 for vh, vw in VERTICES:  # first coarse layer per slice and vertex, then the coarse tail  (§6)
                     d = np.stack([np.full_like(top, cch), np.full_like(top, ccw),
                                   top - f32(vh), fw[sj] - f32(vw), bottom - f32(vh), lw[sj] - f32(vw)], 1)
-                    h = P[:, si + (vh > 0), sj + (vw > 0)].T + b1 + d @ wd.T
+                    h = P[si + (vh > 0), sj + (vw > 0)] + b1 + d @ wd.T
                     v.append(coarse(np.maximum(h, 0)))
                 v = np.stack(v)          # [4, slices, Hc]
                 out = np.empty((3, oh, ow), f32)
@@ -437,7 +441,8 @@ public final class OnnxModelExporter {
         return switch (role) {
             case "encoder" -> "The image, normalised: `(rgb01 − " + fmt(c.mean()) + ") / " + fmt(c.std())
                     + "`, channels R, G, B.";
-            case "diif-corner-projection" -> "A window of the feature map, zero-padded where it leaves the image.";
+            case "diif-corner-projection" -> "Rows of unfolded B×B blocks of latents, one per ensemble corner,"
+                    + " channels-last (`(dy·B + dx)·F + f`), zero outside the image (step 3 below).";
             case "diif-coarse", "diif-coarse-to-fine" -> "Rows of the first coarse layer's activations, after its"
                     + " ReLU (step 5 below): one row per slice and ensemble vertex.";
             case "diif-fine" -> "Rows `[m, q_h, q_w]`: the ensemble-mixed coarse vector (" + (in - 2)
@@ -455,8 +460,8 @@ public final class OnnxModelExporter {
         return switch (role) {
             case "encoder" -> "The latent codes: one " + g.output().channels()
                     + "-vector per input pixel (no upsampling).";
-            case "diif-corner-projection" -> "Entry `(y, x)` is `imnet.layers.0.weight[:, :B²F]` applied to the"
-                    + " B×B block of the window whose top-left is `(y, x)`, flattened channel-major (no bias).";
+            case "diif-corner-projection" -> "Row k is `imnet.layers.0.weight[:, :B²F]`, its columns in the"
+                    + " input's order, applied to input row k (no bias).";
             case "diif-coarse" -> "The coarse vectors `v` (after the last coarse ReLU).";
             case "diif-coarse-to-fine" -> "The coarse vectors times `imnet.tail.0.weight[:, :Hc]` (no bias): their"
                     + " contribution to the first fine layer.";
