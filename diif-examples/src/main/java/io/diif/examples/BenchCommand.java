@@ -22,15 +22,14 @@ import java.util.Random;
  * {@code diif bench}: encoder, decoder and end-to-end times per backend, model, input size and scale;
  * multiply-accumulates per output pixel as counted by the graphs that run; achieved GFLOP/s next to a
  * plain float32 GEMM of the decoder's shape on the same backend; peak resident memory. Medians of
- * several runs after a warm-up of at least 3 s (one to five renders). Prints a Markdown table.
+ * several runs after at least 3 s of warm-up renders ({@code --warmup}). Prints a Markdown table.
  */
 final class BenchCommand {
     private final PrintStream out;
     private final PrintStream err;
 
-    /** Warm-up renders continue until this much time is spent (at least one, at most {@link #MAX_WARMUPS}). */
-    private static final long WARMUP_NANOS = 3_000_000_000L;
-    private static final int MAX_WARMUPS = 5;
+    /** Default seconds of warm-up renders before each row's timed runs (at least one render). */
+    private static final double DEFAULT_WARMUP_SECONDS = 3;
     /** GEMM runs timed after each timed render, for the decode/GEMM ratio of the same moments. */
     private static final int GEMM_RUNS_PER_RENDER = 5;
 
@@ -67,6 +66,12 @@ final class BenchCommand {
         int runs = a.option("--runs") != null ? (int) DiifCli.parseLong("--runs", a.option("--runs")) : 3;
         double maxGmac = a.option("--max-gmac") != null ? DiifCli.parseDouble("--max-gmac", a.option("--max-gmac"))
                 : 400;
+        double warmup = a.option("--warmup") != null ? DiifCli.parseDouble("--warmup", a.option("--warmup"))
+                : DEFAULT_WARMUP_SECONDS;
+        if (!(warmup >= 0 && warmup <= 3600)) {
+            throw new DiifCli.UsageException("--warmup must be between 0 and 3600 seconds, was " + a.option("--warmup"));
+        }
+        long warmupNanos = (long) (warmup * 1e9);
         List<Row> rows = new ArrayList<>();
         StringBuilder loads = new StringBuilder();
         for (String backend : backends) {
@@ -80,7 +85,7 @@ final class BenchCommand {
             try (PlainGemm plain = new PlainGemm(backend)) {
                 err.printf(Locale.ROOT, "bench: %s plain GEMM 256x256 on %d rows: %.1f GFLOP/s%n", backend,
                         plain.rows, plain.gflops(21));
-                measureBackend(backend, models, sizes, scales, runs, maxGmac, plain, rows);
+                measureBackend(backend, models, sizes, scales, runs, warmupNanos, maxGmac, plain, rows);
             }
         }
         String table = table(rows) + "\n" + loads;
@@ -91,7 +96,7 @@ final class BenchCommand {
     }
 
     private void measureBackend(String backend, List<String> models, int[] sizes, double[] scales, int runs,
-            double maxGmac, PlainGemm gemm, List<Row> rows) throws IOException {
+            long warmupNanos, double maxGmac, PlainGemm gemm, List<Row> rows) throws IOException {
         for (String modelPath : models) {
             DiifModel.Builder builder = DiifModel.builder().backend(backend).maxOutputPixels(1L << 31);
             String name;
@@ -117,7 +122,7 @@ final class BenchCommand {
                                     backend, name, size, scale, gmac, maxGmac);
                             continue;
                         }
-                        rows.add(measure(backend, name, model, image, size, scale, o, macs, gemm, runs));
+                        rows.add(measure(backend, name, model, image, size, scale, o, macs, gemm, runs, warmupNanos));
                         Row r = rows.get(rows.size() - 1);
                         err.printf(Locale.ROOT, "bench: %s %s %d x%s: decode %.3f s, total %.3f s%n", backend, name,
                                 size, fmtScale(scale), r.decodeS(), r.totalS());
@@ -128,18 +133,19 @@ final class BenchCommand {
     }
 
     private Row measure(String backend, String name, DiifModel model, float[] image, int size, double scale, int o,
-            double macs, PlainGemm gemm, int runs) {
+            double macs, PlainGemm gemm, int runs, long warmupNanos) {
         resetPeakRss();
         double[] enc = new double[runs];
         double[] dec = new double[runs];
         double[] tot = new double[runs];
-        // Warm-up until the JIT, the engines' pools and the C heap have settled: the first renders of a
-        // shape page-fault fresh memory in (tens of thousands of faults, up to +60% time on a small render).
-        int warmups = 0;
-        for (long spent = 0; warmups < 1 || warmups < MAX_WARMUPS && spent < WARMUP_NANOS; warmups++) {
+        // Warm-up until the JIT, the engines' pools and the C heap have settled: the first renders of a shape
+        // page-fault fresh memory in, and code new to the JVM runs interpreted. A time, not a count: five
+        // renders of a 0.05 s decode left it at 0.09-0.12 s where twenty settled at 0.05.
+        long spent = 0;
+        do {
             long[] t = encodeAndRender(model, image, size, o);
             spent += t[0] + t[1];
-        }
+        } while (spent < warmupNanos);
         // The GEMM is timed right after each render: on a shared host the speed of the moment moves by tens
         // of percent within a minute, and decode/GEMM should compare the two at the same moments.
         double[] gemmGflops = new double[runs * GEMM_RUNS_PER_RENDER];

@@ -51,8 +51,9 @@ public final class DiifCli {
             "  diif info [--model FILE] [--backend NAME]",
             "      architecture, parameter count, tensors, backends and which one would run the model",
             "  diif bench --model FILE[,FILE] [--liif-model FILE] [--backend A,B] [--sizes 64,256]",
-            "             [--scales 2,3,4,6,12,18,24,30] [--runs 3] [--max-gmac 400] [--out table.md]",
-            "      encoder/decoder/end-to-end medians, MACs per pixel, GFLOP/s vs plain GEMM, peak RSS",
+            "             [--scales 2,3,4,6,12,18,24,30] [--runs 3] [--warmup 3] [--max-gmac 400] [--out table.md]",
+            "      encoder/decoder/end-to-end medians after --warmup seconds of renders, MACs per pixel, GFLOP/s vs plain",
+            "      GEMM, peak RSS",
             "  diif export-onnx --model FILE OUTDIR    the networks as standard .onnx files, glue weights, README",
             "  diif eval --images DIR|FILE[,...] [--model FILE] [--liif-model FILE] [--backend NAME]",
             "            [--scales 2,3,4,6,12,18,24,30] [--max-side N] [--out report.md] [--pictures DIR]",
@@ -512,7 +513,8 @@ public final class DiifCli {
     /** Parsed command line: command, positionals, --options with values and --flags. */
     public static final class Arguments {
         private static final List<String> WITH_VALUE = List.of("--scale", "--size", "--window", "--model", "--backend",
-                "--max-pixels", "--liif-model", "--sizes", "--scales", "--runs", "--max-gmac", "--out", "--paper-models",
+                "--max-pixels", "--liif-model", "--sizes", "--scales", "--runs", "--warmup", "--max-gmac", "--out",
+                "--paper-models",
                 "--images", "--max-side", "--pictures", "--picture-scales", "--label");
         private static final List<String> FLAGS = List.of("--verbose", "--quiet", "--help");
         String command;

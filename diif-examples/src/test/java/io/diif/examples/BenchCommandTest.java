@@ -25,7 +25,7 @@ class BenchCommandTest {
         CliHarness cli = new CliHarness(dir);
         Path out = dir.resolve("bench.md");
         Run r = CliHarness.run("bench", "--model", cli.model.toString(), "--backend", "java", "--sizes", "8",
-                "--scales", "2,3", "--runs", "1", "--out", out.toString());
+                "--scales", "2,3", "--runs", "1", "--warmup", "0", "--out", out.toString());
         assertEquals(0, r.exit(), r::toString);
         assertEquals(r.out(), Files.readString(out), "--out holds what was printed");
         List<String> rows = r.out().lines().filter(l -> l.startsWith("| java |")).toList();

@@ -59,6 +59,8 @@ public class DiifCliErrorsTest {
         oneLineFailure(CliHarness.run("upscale", "--bogus"), 2, "unknown option --bogus");
         oneLineFailure(CliHarness.run("upscale", "a.png", "b.png", "--scale", "NaN"), 2, "was NaN");
         oneLineFailure(CliHarness.run("upscale", "a.png", "b.png", "--size", "-1x5"), 2, "--size");
+        oneLineFailure(CliHarness.run("bench", "--paper-models", "edsr-diif", "--warmup", "-1"), 2,
+                "--warmup must be between 0 and 3600 seconds, was -1");
     }
 
     @Test
