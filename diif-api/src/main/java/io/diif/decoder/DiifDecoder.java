@@ -20,6 +20,12 @@ import java.util.stream.IntStream;
  * bias and the ReLU are added here per slice and vertex. The backend runs the remaining coarse layers.
  */
 public final class DiifDecoder extends CoarseToFineDecoder {
+    /**
+     * Corners per parallel task when unfolding blocks: tasks by corner row made a 64-row block buffer
+     * (256 KB at B²F = 1024) for as few corners as a narrow image has columns.
+     */
+    private static final int CORNER_CHUNK = 256;
+
     private final int features;
     private final int block;
     private final float[] firstBias;
@@ -113,11 +119,14 @@ public final class DiifDecoder extends CoarseToFineDecoder {
             float[] window = feat.windowChannelsLast(row - half, row + count - 1 + half, firstColumn - half,
                     firstColumn + columns - 1 + half);
             int run = block * features;
-            try (Rows blocks = corner.allocate(count * columns, blockInputs)) {
-                IntStream.range(0, count).parallel().forEach(r -> {
+            int corners = count * columns;
+            try (Rows blocks = corner.allocate(corners, blockInputs)) {
+                IntStream.range(0, (corners + CORNER_CHUNK - 1) / CORNER_CHUNK).parallel().forEach(chunk -> {
                     float[] unfolded = new float[blockInputs];
-                    RowBlocks out = new RowBlocks(blocks, r * columns);
-                    for (int j = 0; j < columns; j++) {
+                    RowBlocks out = new RowBlocks(blocks, chunk * CORNER_CHUNK);
+                    for (int k = chunk * CORNER_CHUNK, end = Math.min(corners, k + CORNER_CHUNK); k < end; k++) {
+                        int r = k / columns;
+                        int j = k % columns;
                         for (int dy = 0; dy < block; dy++) {
                             System.arraycopy(window, ((r + dy) * windowWidth + j) * features, unfolded, dy * run, run);
                         }

@@ -74,9 +74,10 @@ public final class TensorFlowBackend implements Backend {
     /**
      * 32000 rows: a tile's 256-wide run outputs (31.25 MiB) stay just under glibc's 32 MiB mmap threshold,
      * so they come from the heap, and a render makes fewer session runs than with the SPI's 16384 (a 64²
-     * ×12 render: 32 tiles instead of 64), each of which costs TensorFlow 0.1–0.3 ms besides its arithmetic. 64² ×12 on a 2-vCPU AVX-512 EPYC,
-     * three alternating JVM pairs: DIIF decode 0.65/0.67/0.69 s → 0.62/0.61/0.56 s; LIIF 6.29/6.48/6.22 s
-     * → 6.96/6.64/5.93 s (no clear change). PyTorch, measured the same way, did not change.
+     * ×12 render: 32 tiles instead of 64), each of which costs TensorFlow 0.1–0.3 ms besides its arithmetic.
+     * 64² ×12 on a 2-vCPU AVX-512 EPYC, three alternating JVM pairs: DIIF decode 0.65/0.67/0.69 s →
+     * 0.62/0.61/0.56 s; LIIF 6.29/6.48/6.22 s → 6.96/6.64/5.93 s (no clear change). PyTorch, measured the
+     * same way, did not change.
      */
     @Override
     public int preferredTileRows() {
