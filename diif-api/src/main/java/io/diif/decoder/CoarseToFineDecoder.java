@@ -73,10 +73,11 @@ abstract class CoarseToFineDecoder implements Decoder {
         }
         this.fineBias = model.parameter("imnet.tail.0.bias").values();
 
-        this.coarseGraph = Networks.coarseStage(model, false);
-        this.coarseToFineGraph = Networks.coarseStage(model, true);
-        this.fineGraph = Networks.fineStage(model, true);
-        this.fineAfterMixGraph = Networks.fineStage(model, false);
+        boolean biasColumn = backend.biasAsInputColumn();
+        this.coarseGraph = Networks.coarseStage(model, false, biasColumn);
+        this.coarseToFineGraph = Networks.coarseStage(model, true, biasColumn);
+        this.fineGraph = Networks.fineStage(model, true, biasColumn);
+        this.fineAfterMixGraph = Networks.fineStage(model, false, biasColumn);
         this.compiled = new CompiledGraphs(backend);
         this.coarse = compiled.compile(coarseGraph);
         this.coarseToFine = compiled.compile(coarseToFineGraph);
@@ -104,6 +105,16 @@ abstract class CoarseToFineDecoder implements Decoder {
          * {@code w} and vertex v (order of {@link #VH}, {@link #VW}). Every row must be written.
          */
         void write(Tile tile, SliceWork w, Rows target);
+    }
+
+    /**
+     * A row for {@code target} whose first {@code values} columns the caller fills; the rest, the coarse
+     * stage's bias column where it has one ({@link Networks#coarseStage}), is 1.
+     */
+    static float[] rowWithBiasColumn(Rows target, int values) {
+        float[] row = new float[target.columns()];
+        Arrays.fill(row, values, row.length, 1f);
+        return row;
     }
 
     /**
@@ -222,8 +233,8 @@ abstract class CoarseToFineDecoder implements Decoder {
         boolean identity = tailGraph.nodes().size() == 1;
         int width = project ? fineWidth : coarseWidth;
         int queries = w.queries;
-        int fineIn = project ? fineWidth : coarseWidth + 2;
         Executable fineStage = project ? fineAfterMix : fine;
+        int fineIn = fineStage.graph().input().channels();
         Rows fineInput = rows(fineStage, scratch, Scratch.Slot.FINE_INPUT, queries, fineIn);
         try {
             try (Rows coarseIn = rows(tail, scratch, Scratch.Slot.COARSE_INPUT, 4 * w.slices,
@@ -261,7 +272,9 @@ abstract class CoarseToFineDecoder implements Decoder {
         float[] v1 = new float[width];
         float[] v2 = new float[width];
         float[] v3 = new float[width];
+        // Past the values: q_h, q_w when not projected, then the fine stage's bias column (Networks).
         float[] row = new float[fineInput.columns()];
+        Arrays.fill(row, project ? width : width + 2, row.length, 1f);
         RowBlocks out = new RowBlocks(fineInput, from);
         int loaded = -1;
         for (int q = from; q < to; q++) {
@@ -311,7 +324,8 @@ abstract class CoarseToFineDecoder implements Decoder {
         double tailMacs = 4 * slices * (tail.nodes().size() == 1 ? 0 : tail.macs(1, tailIn));
         int width = project ? fineWidth : coarseWidth;
         double mix = pixels * (4.0 * width + (project ? 2.0 * fineWidth : 0));
-        double fineMacs = pixels * (project ? fineAfterMixGraph.macs(1, fineWidth) : fineGraph.macs(1, coarseWidth + 2));
+        Graph fineStage = project ? fineAfterMixGraph : fineGraph;
+        double fineMacs = pixels * fineStage.macs(1, fineStage.input().channels());
         return (coarseInputMacs(latents, slices) + tailMacs + mix + fineMacs) / pixels;
     }
 

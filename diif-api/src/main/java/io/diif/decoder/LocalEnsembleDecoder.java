@@ -31,10 +31,13 @@ abstract class LocalEnsembleDecoder implements Decoder {
     private final Graph mlpGraph;
     private final Executable mlp;
     private final int inputWidth;
+    /** The MLP takes its first bias as a last input column of ones ({@link Backend#biasAsInputColumn}). */
+    private final boolean biasColumn;
 
     LocalEnsembleDecoder(ModelFile model, Backend backend, int tileRows) {
         this.tileRows = tileRows;
-        this.mlpGraph = Networks.mlp(model);
+        this.biasColumn = backend.biasAsInputColumn();
+        this.mlpGraph = Networks.mlp(model, biasColumn);
         this.inputWidth = mlpGraph.input().channels();
         this.compiled = new CompiledGraphs(backend);
         this.mlp = compiled.compile(mlpGraph);
@@ -150,6 +153,9 @@ abstract class LocalEnsembleDecoder implements Decoder {
         }
         IntStream.range(0, chunks).parallel().forEach(chunk -> {
             float[] row = new float[inputWidth];
+            if (biasColumn) {
+                row[inputWidth - 1] = 1f; // subclasses write the columns before it (Networks.mlp)
+            }
             RowBlocks out = new RowBlocks(input, 4 * chunk * QUERY_CHUNK);
             for (int q = chunk * QUERY_CHUNK, end = Math.min(ys.length, q + QUERY_CHUNK); q < end; q++) {
                 for (int v = 0; v < 4; v++) {

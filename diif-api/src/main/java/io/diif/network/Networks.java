@@ -32,12 +32,12 @@ public final class Networks {
             list.add(fourierMaps(model));
         }
         if (d instanceof ModelConfig.CoarseToFine) {
-            list.add(coarseStage(model, false));
-            list.add(coarseStage(model, true));
-            list.add(fineStage(model, true));
-            list.add(fineStage(model, false));
+            list.add(coarseStage(model, false, false));
+            list.add(coarseStage(model, true, false));
+            list.add(fineStage(model, true, false));
+            list.add(fineStage(model, false, false));
         } else {
-            list.add(mlp(model));
+            list.add(mlp(model, false));
         }
         Map<String, Graph> graphs = new LinkedHashMap<>();
         for (Graph g : list) {
@@ -157,18 +157,19 @@ public final class Networks {
      * The coarse layers of a C2F-MLP the backend runs, each Linear + ReLU: DLTE's all, DIIF's from the
      * second on (its first is split, see {@link #diifCornerProjection}). When {@code projectToFine} is set,
      * also the coordinate-free part of the first fine layer (no bias), which may then be mixed per pixel.
-     * With no layer left it is the identity.
+     * With no layer left it is the identity. {@code biasColumn}: see {@link #fineStage}.
      */
-    public static Graph coarseStage(ModelFile model, boolean projectToFine) {
+    public static Graph coarseStage(ModelFile model, boolean projectToFine, boolean biasColumn) {
         ModelConfig.CoarseToFine d = coarseToFine(model);
         int firstLayer = d instanceof ModelConfig.Diif ? 1 : 0;
         List<Integer> coarse = d.coarseHidden();
         int in = firstLayer == 0 ? model.parameter("imnet.layers.0.weight").dim(1) : coarse.get(firstLayer - 1);
+        boolean fold = biasColumn && firstLayer < coarse.size();
         Graph.Builder g = Graph.builder(d.type() + (projectToFine ? "-coarse-to-fine" : "-coarse"),
-                Graph.Layout.ROWS, in);
+                Graph.Layout.ROWS, fold ? in + 1 : in);
         Node x = g.input();
         for (int i = firstLayer; i < coarse.size(); i++) {
-            x = g.relu(linear(g, x, model, "imnet.layers." + 2 * i));
+            x = g.relu(linear(g, x, model, "imnet.layers." + 2 * i, fold && i == firstLayer));
         }
         if (projectToFine) {
             Parameter w = model.parameter("imnet.tail.0.weight");
@@ -188,25 +189,35 @@ public final class Networks {
      * The fine MLP of a C2F-MLP. {@code fromFirstLayer}: input [mix, q_h, q_w], all layers. Otherwise the
      * input is the first fine layer's activation (after its ReLU, which the core applies while mixing, so
      * the backend does not make one more pass over the largest tensor of a render).
+     *
+     * <p>{@code biasColumn}: where the stage starts with a layer that has a bias, that bias becomes the
+     * weight's last column and the input one column wider; the caller fills that column with 1 ({@link
+     * io.diif.spi.Backend#biasAsInputColumn} says why). The same for {@link #coarseStage} and {@link #mlp}.
      */
-    public static Graph fineStage(ModelFile model, boolean fromFirstLayer) {
+    public static Graph fineStage(ModelFile model, boolean fromFirstLayer, boolean biasColumn) {
         ModelConfig.CoarseToFine d = coarseToFine(model);
         int layers = d.fineHidden().size() + 1;
         Parameter w0 = model.parameter("imnet.tail.0.weight");
+        int in = fromFirstLayer ? w0.dim(1) : w0.dim(0);
+        boolean fold = biasColumn && (fromFirstLayer || layers > 1);
         Graph.Builder g = Graph.builder(d.type() + (fromFirstLayer ? "-fine" : "-fine-after-mix"), Graph.Layout.ROWS,
-                fromFirstLayer ? w0.dim(1) : w0.dim(0));
+                fold ? in + 1 : in);
         Node x = g.input();
         if (fromFirstLayer) {
-            x = linear(g, x, model, "imnet.tail.0");
+            x = linear(g, x, model, "imnet.tail.0", fold);
         }
         for (int i = 1; i < layers; i++) {
-            x = linear(g, i > 1 || fromFirstLayer ? g.relu(x) : x, model, "imnet.tail." + 2 * i);
+            x = linear(g, i > 1 || fromFirstLayer ? g.relu(x) : x, model, "imnet.tail." + 2 * i,
+                    fold && i == 1 && !fromFirstLayer);
         }
         return g.build(x);
     }
 
-    /** The MLP of LIIF ([feat9, rel, rel_cell] → RGB) or LTE (Fourier features → RGB), ReLU between layers. */
-    public static Graph mlp(ModelFile model) {
+    /**
+     * The MLP of LIIF ([feat9, rel, rel_cell] → RGB) or LTE (Fourier features → RGB), ReLU between layers.
+     * {@code biasColumn}: see {@link #fineStage}.
+     */
+    public static Graph mlp(ModelFile model, boolean biasColumn) {
         ModelConfig.DecoderConfig d = model.config().decoder();
         List<Integer> hidden;
         if (d instanceof ModelConfig.Liif l) {
@@ -216,17 +227,34 @@ public final class Networks {
         } else {
             throw new IllegalArgumentException("not a LIIF or LTE model");
         }
-        Graph.Builder g = Graph.builder(d.type() + "-mlp", Graph.Layout.ROWS,
-                model.parameter("imnet.layers.0.weight").dim(1));
+        int in = model.parameter("imnet.layers.0.weight").dim(1);
+        Graph.Builder g = Graph.builder(d.type() + "-mlp", Graph.Layout.ROWS, biasColumn ? in + 1 : in);
         Node x = g.input();
         for (int i = 0; i <= hidden.size(); i++) {
-            x = linear(g, i > 0 ? g.relu(x) : x, model, "imnet.layers." + 2 * i);
+            x = linear(g, i > 0 ? g.relu(x) : x, model, "imnet.layers." + 2 * i, biasColumn && i == 0);
         }
         return g.build(x);
     }
 
     private static Node linear(Graph.Builder g, Node x, ModelFile m, String prefix) {
         return g.linear(x, m.parameter(prefix + ".weight"), m.parameter(prefix + ".bias"));
+    }
+
+    /** A Linear; with {@code biasColumn}, its bias as the weight's last column, for an input of 1 there. */
+    private static Node linear(Graph.Builder g, Node x, ModelFile m, String prefix, boolean biasColumn) {
+        if (!biasColumn) {
+            return linear(g, x, m, prefix);
+        }
+        Parameter w = m.parameter(prefix + ".weight");
+        float[] bias = m.parameter(prefix + ".bias").values();
+        int out = w.dim(0);
+        int in = w.dim(1);
+        float[] folded = new float[out * (in + 1)];
+        for (int o = 0; o < out; o++) {
+            System.arraycopy(w.values(), o * in, folded, o * (in + 1), in);
+            folded[o * (in + 1) + in] = bias[o];
+        }
+        return g.linear(x, new Parameter(w.name() + " | bias", new int[] {out, in + 1}, folded), null);
     }
 
     private static ModelConfig.CoarseToFine coarseToFine(ModelFile model) {

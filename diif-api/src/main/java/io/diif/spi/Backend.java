@@ -28,6 +28,18 @@ public interface Backend extends AutoCloseable {
         return 1 << 14;
     }
 
+    /**
+     * Whether the core should give the first layer of each MLP stage whose input it writes its bias as one
+     * more input column, always 1, instead of as a bias: the weight gains a last column, and the bias costs
+     * one multiply-accumulate per output. Worth it for an engine that adds a bias in a pass of its own over
+     * the layer's output (at 256 columns that pass cost 7–18% of the layer on ONNX Runtime and
+     * TensorFlow); an engine whose GEMM slows down on the odd inner dimension (257) keeps the default,
+     * false. Only a stage's first layer can take it: the others' inputs are the engine's own outputs.
+     */
+    default boolean biasAsInputColumn() {
+        return false;
+    }
+
     /** Compiles a graph (binding its parameters as constants). The result must be closed. */
     Executable compile(Graph graph);
 
