@@ -19,8 +19,8 @@ import java.util.Locale;
  * java -cp … io.diif.examples.BenchHarness load BACKEND
  *     engine and default model load in this (fresh) JVM, and the engine's share of it
  * </pre>
- * MODEL is edsr-diif or edsr-liif. Start it as {@code ./diif} starts Java (the same GLIBC_TUNABLES) to
- * measure what the launcher gets.
+ * MODEL is edsr-diif or edsr-liif. Start it as {@code ./diif} starts Java (the same GLIBC_TUNABLES and
+ * OMP_WAIT_POLICY) to measure what the launcher gets.
  */
 public final class BenchHarness {
     private static final int SIZE = 64;
