@@ -30,6 +30,8 @@ final class BenchCommand {
 
     /** Default seconds of warm-up renders before each row's timed runs (at least one render). */
     private static final double DEFAULT_WARMUP_SECONDS = 3;
+    /** The first row of each backend warms up this many times --warmup. */
+    private static final int FIRST_ROW_WARMUP = 5;
     /** GEMM runs timed after each timed render, for the decode/GEMM ratio of the same moments. */
     private static final int GEMM_RUNS_PER_RENDER = 5;
 
@@ -97,6 +99,7 @@ final class BenchCommand {
 
     private void measureBackend(String backend, List<String> models, int[] sizes, double[] scales, int runs,
             long warmupNanos, double maxGmac, PlainGemm gemm, List<Row> rows) throws IOException {
+        int firstRowOfBackend = rows.size();
         for (String modelPath : models) {
             DiifModel.Builder builder = DiifModel.builder().backend(backend).maxOutputPixels(1L << 31);
             String name;
@@ -122,7 +125,12 @@ final class BenchCommand {
                                     backend, name, size, scale, gmac, maxGmac);
                             continue;
                         }
-                        rows.add(measure(backend, name, model, image, size, scale, o, macs, gemm, runs, warmupNanos));
+                        // The first row also warms the code every row shares, which the JIT compiles on two busy
+                        // cores: TensorFlow's 64² x2 decode took 25 renders (3.7 s) to settle at 0.045 s,
+                        // with a plateau at 0.07 s on the way, and read 0.061-0.072 s as a first row after 3 s.
+                        long rowWarmup = rows.size() == firstRowOfBackend ? FIRST_ROW_WARMUP * warmupNanos
+                                : warmupNanos;
+                        rows.add(measure(backend, name, model, image, size, scale, o, macs, gemm, runs, rowWarmup));
                         Row r = rows.get(rows.size() - 1);
                         err.printf(Locale.ROOT, "bench: %s %s %d x%s: decode %.3f s, total %.3f s%n", backend, name,
                                 size, fmtScale(scale), r.decodeS(), r.totalS());
