@@ -116,16 +116,6 @@ abstract class CoarseToFineDecoder implements Decoder {
     }
 
     /**
-     * A row for {@code target} whose first {@code values} columns the caller fills; the rest, the coarse
-     * stage's bias column where it has one ({@link Networks#coarseStage}), is 1.
-     */
-    static float[] rowWithBiasColumn(Rows target, int values) {
-        float[] row = new float[target.columns()];
-        Arrays.fill(row, values, row.length, 1f);
-        return row;
-    }
-
-    /**
      * The coarse input for tiles within latent rows ≤ {@code lastRow} and columns [{@code firstColumn},
      * {@code lastColumn}], which arrive in ascending rows; it may keep what consecutive tiles share.
      */
@@ -280,9 +270,7 @@ abstract class CoarseToFineDecoder implements Decoder {
         float[] v1 = new float[width];
         float[] v2 = new float[width];
         float[] v3 = new float[width];
-        // Past the values: q_h, q_w when not projected, then the fine stage's bias column (Networks).
-        float[] row = new float[fineInput.columns()];
-        Arrays.fill(row, project ? width : width + 2, row.length, 1f);
+        float[] row = RowBlocks.rowWithBiasColumn(fineInput, project ? width : width + 2);
         RowBlocks out = new RowBlocks(fineInput, from);
         int loaded = -1;
         for (int q = from; q < to; q++) {

@@ -154,7 +154,7 @@ public final class DiifDecoder extends CoarseToFineDecoder {
             int chunks = (w.slices + SLICE_CHUNK - 1) / SLICE_CHUNK;
             IntStream.range(0, chunks).parallel().forEach(c -> {
                 float[] cornerRow = new float[hc0];
-                float[] row = rowWithBiasColumn(target, hc0);
+                float[] row = RowBlocks.rowWithBiasColumn(target, hc0);
                 RowBlocks out = new RowBlocks(target, 4 * c * SLICE_CHUNK);
                 for (int s = c * SLICE_CHUNK, end = Math.min(w.slices, s + SLICE_CHUNK); s < end; s++) {
                     for (int v = 0; v < 4; v++) {

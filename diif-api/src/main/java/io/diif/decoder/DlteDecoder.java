@@ -62,7 +62,7 @@ public final class DlteDecoder extends CoarseToFineDecoder {
         IntStream.range(0, chunks).parallel().forEach(c -> {
             float[] cb = new float[hid];
             float[] fb = new float[hid];
-            float[] z = rowWithBiasColumn(target, hid);
+            float[] z = RowBlocks.rowWithBiasColumn(target, hid);
             RowBlocks out = new RowBlocks(target, 4 * c * SLICE_CHUNK);
             for (int s = c * SLICE_CHUNK, end = Math.min(w.slices, s + SLICE_CHUNK); s < end; s++) {
                 for (int v = 0; v < 4; v++) {

@@ -31,13 +31,13 @@ abstract class LocalEnsembleDecoder implements Decoder {
     private final Graph mlpGraph;
     private final Executable mlp;
     private final int inputWidth;
-    /** The MLP takes its first bias as a last input column of ones ({@link Backend#biasAsInputColumn}). */
-    private final boolean biasColumn;
+    /** The values {@link #mlpInput} writes per row: the MLP's input without its bias column, if any. */
+    private final int mlpValues;
 
     LocalEnsembleDecoder(ModelFile model, Backend backend, int tileRows) {
         this.tileRows = tileRows;
-        this.biasColumn = backend.biasAsInputColumn();
-        this.mlpGraph = Networks.mlp(model, biasColumn);
+        this.mlpGraph = Networks.mlp(model, backend.biasAsInputColumn());
+        this.mlpValues = model.parameter("imnet.layers.0.weight").dim(1);
         this.inputWidth = mlpGraph.input().channels();
         this.compiled = new CompiledGraphs(backend);
         this.mlp = compiled.compile(mlpGraph);
@@ -152,10 +152,7 @@ abstract class LocalEnsembleDecoder implements Decoder {
             shiftX[v] = (float) (VX[v] * (1.0 / w) + SHIFT_EPSILON);
         }
         IntStream.range(0, chunks).parallel().forEach(chunk -> {
-            float[] row = new float[inputWidth];
-            if (biasColumn) {
-                row[inputWidth - 1] = 1f; // subclasses write the columns before it (Networks.mlp)
-            }
+            float[] row = RowBlocks.rowWithBiasColumn(input, mlpValues);
             RowBlocks out = new RowBlocks(input, 4 * chunk * QUERY_CHUNK);
             for (int q = chunk * QUERY_CHUNK, end = Math.min(ys.length, q + QUERY_CHUNK); q < end; q++) {
                 for (int v = 0; v < 4; v++) {

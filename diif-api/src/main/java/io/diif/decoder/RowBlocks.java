@@ -1,6 +1,7 @@
 package io.diif.decoder;
 
 import io.diif.spi.Rows;
+import java.util.Arrays;
 
 /**
  * Writes consecutive rows of a {@link Rows} in blocks: each engine write has a fixed cost (a TensorFlow
@@ -16,6 +17,16 @@ final class RowBlocks {
     private final float[] block;
     private int first;
     private int count;
+
+    /**
+     * A scratch row for {@code target} whose first {@code values} columns the caller fills. The columns after
+     * them, the stage's bias column where it takes one ({@link io.diif.spi.Backend#biasAsInputColumn}), are 1.
+     */
+    static float[] rowWithBiasColumn(Rows target, int values) {
+        float[] row = new float[target.columns()];
+        Arrays.fill(row, values, row.length, 1f);
+        return row;
+    }
 
     /** Rows added go to {@code target} from row {@code firstRow} on. */
     RowBlocks(Rows target, int firstRow) {

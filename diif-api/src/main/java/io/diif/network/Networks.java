@@ -198,17 +198,14 @@ public final class Networks {
         ModelConfig.CoarseToFine d = coarseToFine(model);
         int layers = d.fineHidden().size() + 1;
         Parameter w0 = model.parameter("imnet.tail.0.weight");
+        int first = fromFirstLayer ? 0 : 1;
         int in = fromFirstLayer ? w0.dim(1) : w0.dim(0);
-        boolean fold = biasColumn && (fromFirstLayer || layers > 1);
+        boolean fold = biasColumn && first < layers;
         Graph.Builder g = Graph.builder(d.type() + (fromFirstLayer ? "-fine" : "-fine-after-mix"), Graph.Layout.ROWS,
                 fold ? in + 1 : in);
         Node x = g.input();
-        if (fromFirstLayer) {
-            x = linear(g, x, model, "imnet.tail.0", fold);
-        }
-        for (int i = 1; i < layers; i++) {
-            x = linear(g, i > 1 || fromFirstLayer ? g.relu(x) : x, model, "imnet.tail." + 2 * i,
-                    fold && i == 1 && !fromFirstLayer);
+        for (int i = first; i < layers; i++) {
+            x = linear(g, i > first ? g.relu(x) : x, model, "imnet.tail." + 2 * i, fold && i == first);
         }
         return g.build(x);
     }
