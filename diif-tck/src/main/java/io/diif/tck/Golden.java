@@ -13,13 +13,16 @@ import javax.imageio.ImageIO;
 
 /**
  * The reference vectors of the authors' code, shipped in this jar: DIIF and LIIF under {@value #ROOT},
- * the model zoo (RDN encoder, LTE, DLTE) under {@value #ZOO_ROOT}.
+ * the model zoo (RDN encoder, LTE, DLTE) under {@value #ZOO_ROOT}, the paper's baselines and ablations
+ * (MetaSR, DIIF w/o slice ensemble, fixed-scale EDSR, deeper C2F-MLPs, LM-LIIF) under {@value #BASELINES_ROOT}.
  */
 public final class Golden {
     /** Class-path folder of the golden set (a copy of shared/golden). */
     public static final String ROOT = "io/diif/tck/golden/";
     /** Class-path folder of the model-zoo set (a copy of shared/golden-zoo). */
     public static final String ZOO_ROOT = "io/diif/tck/golden-zoo/";
+    /** Class-path folder of the baselines set (a copy of shared/golden-baselines). */
+    public static final String BASELINES_ROOT = "io/diif/tck/golden-baselines/";
     /** Absolute tolerance on raw normalised outputs (the reference README's figure). */
     public static final float TOLERANCE = 1e-5f;
 
@@ -42,6 +45,11 @@ public final class Golden {
     /** The model-zoo cases: rdn-diif, lte, dlte. */
     public static List<Case> zooCases() {
         return cases(ZOO_ROOT);
+    }
+
+    /** The baseline and ablation cases: metasr, diif-wo-se, edsr-x2/x3/x4, diif-c4f3, diif-c2f5, lmliif. */
+    public static List<Case> baselineCases() {
+        return cases(BASELINES_ROOT);
     }
 
     private static List<Case> cases(String root) {
@@ -75,11 +83,15 @@ public final class Golden {
         return Npy.readFloat32(bytes(c.root() + c.output()));
     }
 
-    /** The class-path resource of a golden file: the reference set's, else the model zoo's. */
+    /** The class-path resource of a golden file: the reference set's, else the model zoo's, else the baselines'. */
     public static String resource(String file) {
         ClassLoader cl = Golden.class.getClassLoader();
-        return cl.getResource(ROOT + file) == null && cl.getResource(ZOO_ROOT + file) != null ? ZOO_ROOT + file
-                : ROOT + file;
+        for (String root : List.of(ROOT, ZOO_ROOT, BASELINES_ROOT)) {
+            if (cl.getResource(root + file) != null) {
+                return root + file;
+            }
+        }
+        return ROOT + file;
     }
 
     static byte[] bytes(String resource) {
