@@ -3,6 +3,7 @@ package io.diif;
 import io.diif.decoder.Decoder;
 import io.diif.decoder.DiifDecoder;
 import io.diif.decoder.DlteDecoder;
+import io.diif.decoder.FixedScaleDecoder;
 import io.diif.decoder.Latents;
 import io.diif.decoder.LiifDecoder;
 import io.diif.decoder.LteDecoder;
@@ -102,6 +103,9 @@ public final class DiifModel implements AutoCloseable {
         }
         if (d instanceof ModelConfig.Lte) {
             return new LteDecoder(model, backend, tileRows);
+        }
+        if (d instanceof ModelConfig.NoDecoder) {
+            return new FixedScaleDecoder(model, backend, tileRows);
         }
         return new LiifDecoder(model, backend, tileRows);
     }

@@ -16,7 +16,8 @@ import java.util.stream.IntStream;
 
 /**
  * DIIF's coarse-to-fine MLP with slice ensemble (algorithm §2–§8), computed tile by tile. DIIF and DLTE
- * share all of it and differ only in what enters the coarse layers ({@link #coarseInput}).
+ * share all of it and differ only in what enters the coarse layers ({@link #coarseInput}). Without slice
+ * ensemble (DIIF "w/o se", baselines §2) a slice has one "vertex", its own latent, with weight 1.
  *
  * <p>Per tile of latents: (1) the coarse input of every slice and vertex, in the subclass; (2) the
  * coarse layers on the backend, optionally followed by the hidden part of the first fine layer, so that
@@ -35,6 +36,11 @@ abstract class CoarseToFineDecoder implements Decoder {
     static final int SLICE_CHUNK = 256;
 
     final ModelConfig.CoarseToFine config;
+    /** The vertex offsets of each slice: {@link #VH}, {@link #VW} with slice ensemble, else the latent itself. */
+    final int[] vertexH;
+    final int[] vertexW;
+    /** Coarse rows per slice: 4 with slice ensemble, 1 without. */
+    final int vertices;
     final CompiledGraphs compiled;
     final int tileRows;
     private final int coarseWidth;
@@ -67,6 +73,9 @@ abstract class CoarseToFineDecoder implements Decoder {
      */
     CoarseToFineDecoder(ModelFile model, Backend backend, int tileRows) {
         this.config = (ModelConfig.CoarseToFine) model.config().decoder();
+        this.vertexH = config.sliceEnsemble() ? VH : new int[] {0};
+        this.vertexW = config.sliceEnsemble() ? VW : new int[] {0};
+        this.vertices = vertexH.length;
         this.tileRows = tileRows;
         this.coarseWidth = config.coarseWidth();
         Parameter w3 = model.parameter("imnet.tail.0.weight");
@@ -81,7 +90,7 @@ abstract class CoarseToFineDecoder implements Decoder {
         this.fineBias = model.parameter("imnet.tail.0.bias").values();
 
         boolean biasColumn = backend.biasAsInputColumn();
-        this.projectFromPixels = biasColumn ? 4 : 5;
+        this.projectFromPixels = biasColumn ? vertices : vertices + 1;
         this.coarseGraph = Networks.coarseStage(model, false, biasColumn);
         this.coarseToFineGraph = Networks.coarseStage(model, true, biasColumn);
         this.fineGraph = Networks.fineStage(model, true, biasColumn);
@@ -109,8 +118,9 @@ abstract class CoarseToFineDecoder implements Decoder {
      */
     interface CoarseInput {
         /**
-         * Writes the rows of every slice and vertex of a tile into {@code target}: row 4·s + v for slice s of
-         * {@code w} and vertex v (order of {@link #VH}, {@link #VW}). Every row must be written.
+         * Writes the rows of every slice and vertex of a tile into {@code target}: row {@link #vertices}·s + v
+         * for slice s of {@code w} and vertex v (order of {@link #vertexH}, {@link #vertexW}). Every row must be
+         * written.
          */
         void write(Tile tile, SliceWork w, Rows target);
     }
@@ -143,7 +153,7 @@ abstract class CoarseToFineDecoder implements Decoder {
         int jFirst = gw.latentOf(window.x());
         int jLast = gw.latentOf(window.x() + window.width() - 1);
         long slicesPerLatent = rowSlicing() ? gh.maxCount() : 1;
-        long rowsPerLatent = Math.max(1, 4 * slicesPerLatent + (long) gh.maxCount() * gw.maxCount());
+        long rowsPerLatent = Math.max(1, vertices * slicesPerLatent + (long) gh.maxCount() * gw.maxCount());
         long latentsPerTile = Math.max(1, tileRows / rowsPerLatent);
         int tileCols = (int) Math.min(jLast - jFirst + 1, latentsPerTile);
         int tileRowsOfLatents = (int) Math.max(1, Math.min(iLast - iFirst + 1, latentsPerTile / tileCols));
@@ -235,12 +245,13 @@ abstract class CoarseToFineDecoder implements Decoder {
         int fineIn = fineStage.graph().input().channels();
         Rows fineInput = rows(fineStage, scratch, Scratch.Slot.FINE_INPUT, queries, fineIn);
         try {
-            try (Rows coarseIn = rows(tail, scratch, Scratch.Slot.COARSE_INPUT, 4 * w.slices,
+            try (Rows coarseIn = rows(tail, scratch, Scratch.Slot.COARSE_INPUT, vertices * w.slices,
                     tailGraph.input().channels())) {
                 coarseInput.write(tile, w, coarseIn);
                 try (Rows vertices = identity ? null : tail.run(coarseIn)) {
                     Rows vertexRows = identity ? coarseIn : vertices;
-                    // (3) Slice ensemble: mix the four vertex vectors with the bilinear weights of each pixel.
+                    // (3) Slice ensemble: mix the four vertex vectors with the bilinear weights of each pixel
+                    // (without it, take the slice's one vector).
                     int chunks = (queries + MIX_CHUNK - 1) / MIX_CHUNK;
                     IntStream.range(0, chunks).parallel().forEach(c -> mixChunk(w, vertexRows, width, project,
                             fineInput, c * MIX_CHUNK, Math.min(queries, (c + 1) * MIX_CHUNK)));
@@ -275,6 +286,21 @@ abstract class CoarseToFineDecoder implements Decoder {
         int loaded = -1;
         for (int q = from; q < to; q++) {
             int slice = w.querySlice[q];
+            if (this.vertices == 1) {
+                if (slice != loaded) {
+                    vertices.read(slice, v0);
+                    loaded = slice;
+                }
+                if (project) {
+                    RowKernels.firstFineLayer(v0, fineBias, fineCoordH, fineCoordW, w.qh[q], w.qw[q], row, width);
+                } else {
+                    System.arraycopy(v0, 0, row, 0, width);
+                    row[width] = w.qh[q];
+                    row[width + 1] = w.qw[q];
+                }
+                out.add(row);
+                continue;
+            }
             if (slice != loaded) {
                 vertices.read(4 * slice, v0);
                 vertices.read(4 * slice + 1, v1);
@@ -317,9 +343,9 @@ abstract class CoarseToFineDecoder implements Decoder {
         double slices = rowSlicing() ? (double) outHeight * latents.width() : (double) latents.height() * latents.width();
         Graph tail = project ? coarseToFineGraph : coarseGraph;
         int tailIn = tail.input().channels();
-        double tailMacs = 4 * slices * (tail.nodes().size() == 1 ? 0 : tail.macs(1, tailIn));
+        double tailMacs = vertices * slices * (tail.nodes().size() == 1 ? 0 : tail.macs(1, tailIn));
         int width = project ? fineWidth : coarseWidth;
-        double mix = pixels * (4.0 * width + (project ? 2.0 * fineWidth : 0));
+        double mix = pixels * ((double) vertices * width + (project ? 2.0 * fineWidth : 0));
         Graph fineStage = project ? fineAfterMixGraph : fineGraph;
         double fineMacs = pixels * fineStage.macs(1, fineStage.input().channels());
         return (coarseInputMacs(latents, slices) + tailMacs + mix + fineMacs) / pixels;

@@ -18,6 +18,9 @@ import java.util.stream.IntStream;
  * <p>That layer is linear before its ReLU, so it is split: the feature part is computed once per ensemble
  * corner ({@link Networks#diifCornerProjection}, on the corner's unfolded block); the descriptor part, the
  * bias and the ReLU are added here per slice and vertex. The backend runs the remaining coarse layers.
+ *
+ * <p>Without slice ensemble (baselines §2) the "corners" are the latents themselves, each projecting the
+ * 3×3 unfold centred on it, and the descriptor is not shifted by any vertex.
  */
 public final class DiifDecoder extends CoarseToFineDecoder {
     /**
@@ -59,9 +62,14 @@ public final class DiifDecoder extends CoarseToFineDecoder {
         this.corner = compiled.compile(cornerGraph);
     }
 
+    /** 1 where a slice's vertices sit on the corners of its latent's cell, 0 where it reads its own latent. */
+    private int cornerReach() {
+        return config.sliceEnsemble() ? 1 : 0;
+    }
+
     @Override
     CoarseInput coarseInput(Latents latents, int lastRow, int firstColumn, int lastColumn) {
-        return new CornerRows(latents.feat(), lastRow + 1, firstColumn, lastColumn + 1);
+        return new CornerRows(latents.feat(), lastRow + cornerReach(), firstColumn, lastColumn + cornerReach());
     }
 
     /**
@@ -110,14 +118,14 @@ public final class DiifDecoder extends CoarseToFineDecoder {
 
         /**
          * Projects corner rows [{@code row}, {@code row + count}) into {@code target} from {@code offset},
-         * corner-major. Corner (r, c) reads latents r − B/2 … r + B/2 − 1 (likewise c), zero outside the map:
-         * the B×B block the reference unfolds for it.
+         * corner-major. Corner (r, c) reads latents r − ⌊B/2⌋ … r − ⌊B/2⌋ + B − 1 (likewise c), zero outside
+         * the map: the B×B block the reference unfolds for it (for B = 3, the block centred on latent r).
          */
         private void project(int row, int count, float[] target, int offset) {
             int half = block / 2;
             int windowWidth = columns - 1 + block;
-            float[] window = feat.windowChannelsLast(row - half, row + count - 1 + half, firstColumn - half,
-                    firstColumn + columns - 1 + half);
+            float[] window = feat.windowChannelsLast(row - half, row - half + count - 1 + block, firstColumn - half,
+                    firstColumn - half + windowWidth);
             int run = block * features;
             int corners = count * columns;
             try (Rows blocks = corner.allocate(corners, blockInputs)) {
@@ -143,7 +151,7 @@ public final class DiifDecoder extends CoarseToFineDecoder {
 
         @Override
         public void write(Tile tile, SliceWork w, Rows target) {
-            ensure(tile.i0(), tile.i1());
+            ensure(tile.i0(), tile.i1() - 1 + cornerReach());
             // The cell part is the same for every slice of a render: fold it into the bias once.
             float ccH = tile.ccH();
             float ccW = tile.ccW();
@@ -155,15 +163,17 @@ public final class DiifDecoder extends CoarseToFineDecoder {
             IntStream.range(0, chunks).parallel().forEach(c -> {
                 float[] cornerRow = new float[hc0];
                 float[] row = RowBlocks.rowWithBiasColumn(target, hc0);
-                RowBlocks out = new RowBlocks(target, 4 * c * SLICE_CHUNK);
+                RowBlocks out = new RowBlocks(target, vertices * c * SLICE_CHUNK);
                 for (int s = c * SLICE_CHUNK, end = Math.min(w.slices, s + SLICE_CHUNK); s < end; s++) {
-                    for (int v = 0; v < 4; v++) {
-                        int ci = w.sliceI[s] + (VH[v] > 0 ? 1 : 0) - first;
-                        int cj = w.sliceJ[s] + (VW[v] > 0 ? 1 : 0) - firstColumn;
+                    for (int v = 0; v < vertices; v++) {
+                        int vh = vertexH[v];
+                        int vw = vertexW[v];
+                        int ci = w.sliceI[s] + (vh > 0 ? 1 : 0) - first;
+                        int cj = w.sliceJ[s] + (vw > 0 ? 1 : 0) - firstColumn;
                         System.arraycopy(corners, (ci * columns + cj) * hc0, cornerRow, 0, hc0);
-                        RowKernels.firstCoarseLayer(cornerRow, constant, descriptorColumns[2], w.top[s] - VH[v],
-                                descriptorColumns[3], w.left[s] - VW[v], descriptorColumns[4], w.bottom[s] - VH[v],
-                                descriptorColumns[5], w.right[s] - VW[v], row, hc0);
+                        RowKernels.firstCoarseLayer(cornerRow, constant, descriptorColumns[2], w.top[s] - vh,
+                                descriptorColumns[3], w.left[s] - vw, descriptorColumns[4], w.bottom[s] - vh,
+                                descriptorColumns[5], w.right[s] - vw, row, hc0);
                         out.add(row);
                     }
                 }
@@ -174,7 +184,7 @@ public final class DiifDecoder extends CoarseToFineDecoder {
 
     @Override
     double coarseInputMacs(Latents latents, double slices) {
-        double corners = (double) (latents.height() + 1) * (latents.width() + 1);
-        return corners * cornerGraph.macs(1, blockInputs) + 4 * slices * firstBias.length * 6;
+        double corners = (double) (latents.height() + cornerReach()) * (latents.width() + cornerReach());
+        return corners * cornerGraph.macs(1, blockInputs) + vertices * slices * firstBias.length * 6;
     }
 }

@@ -34,6 +34,17 @@ final class RowKernels {
     }
 
     /**
+     * out[o] = ReLU(v[o] + (bias[o] + colH[o]·h + colW[o]·w)): {@link #mixFirstFineLayer} of a slice's one
+     * vector, without slice ensemble.
+     */
+    static void firstFineLayer(float[] v, float[] bias, float[] colH, float[] colW, float h, float w, float[] out,
+            int n) {
+        for (int o = 0; o < n; o++) {
+            out[o] = Math.max(v[o] + (bias[o] + colH[o] * h + colW[o] * w), 0f);
+        }
+    }
+
+    /**
      * out[o] = ReLU(corner[o] + constant[o] + c2[o]·d2 + c3[o]·d3 + c4[o]·d4 + c5[o]·d5): DIIF's first
      * coarse layer from its corner projection and the four border inputs of the slice descriptor.
      */

@@ -162,6 +162,9 @@ public final class Graph {
                 hw = sizes[a.left().id()];
             } else if (n instanceof Node.Concat c) {
                 hw = sizes[c.inputs().get(0).id()];
+            } else if (n instanceof Node.PixelShuffle p) {
+                int[] in = sizes[p.input().id()];
+                hw = new int[] {in[0] * p.factor(), in[1] * p.factor()};
             } else {
                 throw new IllegalStateException("unknown node " + n);
             }
@@ -236,6 +239,17 @@ public final class Graph {
         public Node scale(Node x, float factor) {
             owned(x);
             return add(new Node.Scale(nodes.size(), x, factor));
+        }
+
+        /** {@link Node.PixelShuffle}: channels must be a multiple of factor². */
+        public Node pixelShuffle(Node x, int factor) {
+            requireLayout(Layout.IMAGE, "pixelShuffle");
+            owned(x);
+            if (factor < 1 || x.channels() % (factor * factor) != 0) {
+                throw new IllegalArgumentException("pixelShuffle(" + factor + ") of " + x.channels()
+                        + " channels: the factor must be >= 1 and its square divide the channels");
+            }
+            return add(new Node.PixelShuffle(nodes.size(), x, factor));
         }
 
         public Node concat(List<Node> inputs) {

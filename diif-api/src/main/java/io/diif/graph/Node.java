@@ -70,6 +70,17 @@ public sealed interface Node {
         }
     }
 
+    /**
+     * PyTorch's PixelShuffle(r) on an image graph ("depth to space", ONNX DepthToSpace mode CRD):
+     * {@code out[c, r·y + a, r·x + b] = in[c·r² + a·r + b, y, x]}. Channels shrink by r², each side grows r×.
+     */
+    record PixelShuffle(int id, Node input, int factor) implements Node {
+        @Override
+        public int channels() {
+            return input.channels() / (factor * factor);
+        }
+    }
+
     /** Concatenation along the channel axis (image graphs) or the column axis (row graphs). */
     record Concat(int id, List<Node> inputs) implements Node {
         public Concat {

@@ -44,7 +44,7 @@ public record ModelConfig(int format, String name, EncoderConfig encoder, Decode
     }
 
     /** Decoder architectures. */
-    public sealed interface DecoderConfig permits CoarseToFine, Liif, Lte {
+    public sealed interface DecoderConfig permits CoarseToFine, Liif, Lte, NoDecoder {
         String type();
     }
 
@@ -64,13 +64,35 @@ public record ModelConfig(int format, String name, EncoderConfig encoder, Decode
         /** The coarse cell is clamped to 2/maxScale past this scale; NaN = never. */
         double maxScale();
 
+        /** Whether each slice mixes the coarse vectors of its cell's four vertices (algorithm §6). */
+        default boolean sliceEnsemble() {
+            return true;
+        }
+
         default int coarseWidth() {
             return coarseHidden().get(coarseHidden().size() - 1);
         }
     }
 
-    /** EDSR without upsampling: head conv, residual blocks, body conv, global skip. */
-    public record EdsrBaseline(int nResblocks, int nFeats, float resScale) implements EncoderConfig {
+    /**
+     * EDSR-baseline: head conv, residual blocks, body conv, global skip; optionally followed by its own
+     * fixed-scale upsampler (baselines §3), in which case the model has no decoder ({@link NoDecoder}).
+     *
+     * @param upsampleScale the upsampler's scale (2, 3 or 4), or 0 for none (the feature extractor of every
+     *     arbitrary-scale decoder)
+     */
+    public record EdsrBaseline(int nResblocks, int nFeats, float resScale, int upsampleScale) implements EncoderConfig {
+        public EdsrBaseline {
+            if (upsampleScale != 0 && (upsampleScale < 2 || upsampleScale > 4)) {
+                throw new IllegalArgumentException("upsampler scale " + upsampleScale + " is not 0, 2, 3 or 4");
+            }
+        }
+
+        /** Whether the encoder ends in its own upsampler, so that its output is the image at a fixed scale. */
+        public boolean upsamples() {
+            return upsampleScale != 0;
+        }
+
         @Override
         public int features() {
             return nFeats;
@@ -118,14 +140,21 @@ public record ModelConfig(int format, String name, EncoderConfig encoder, Decode
      * @param coarseHidden widths of the coarse layers (each followed by ReLU)
      * @param fineHidden widths of the fine hidden layers (an output layer to RGB follows)
      * @param slicing row or group
-     * @param ensembleBlock B: each ensemble vertex sees a B×B block of latents (2 or 4)
+     * @param sliceEnsemble whether the four vertices of each slice are ensembled (the paper's DIIF); without
+     *     it ("w/o se", baselines §2) each slice's coarse vector comes from its own latent alone
+     * @param ensembleBlock B: the B×B block of latents each coarse input reads: with slice ensemble, the
+     *     block around each vertex (2 or 4); without, the 3×3 unfold centred on the latent (always 3)
      * @param maxScale the coarse cell is clamped to 2/maxScale past this scale; NaN = never
      */
-    public record Diif(List<Integer> coarseHidden, List<Integer> fineHidden, Slicing slicing, int ensembleBlock,
-            double maxScale) implements CoarseToFine {
+    public record Diif(List<Integer> coarseHidden, List<Integer> fineHidden, Slicing slicing, boolean sliceEnsemble,
+            int ensembleBlock, double maxScale) implements CoarseToFine {
         public Diif {
             coarseHidden = List.copyOf(coarseHidden);
             fineHidden = List.copyOf(fineHidden);
+            if (sliceEnsemble ? ensembleBlock != 2 && ensembleBlock != 4 : ensembleBlock != 3) {
+                throw new IllegalArgumentException("ensemble block " + ensembleBlock + " with slice ensemble "
+                        + sliceEnsemble + " (2 or 4 with it, 3 without)");
+            }
         }
 
         @Override
@@ -182,6 +211,17 @@ public record ModelConfig(int format, String name, EncoderConfig encoder, Decode
         }
     }
 
+    /**
+     * No decoder: the encoder's own upsampler renders the image at its fixed scale (EDSR-baseline ×2/×3/×4,
+     * baselines §3).
+     */
+    public record NoDecoder() implements DecoderConfig {
+        @Override
+        public String type() {
+            return "none";
+        }
+    }
+
     /** The LIIF decoder with local ensemble, feature unfolding and cell decoding. */
     public record Liif(List<Integer> hidden) implements DecoderConfig {
         public Liif {
@@ -205,6 +245,14 @@ public record ModelConfig(int format, String name, EncoderConfig encoder, Decode
         EncoderConfig encoder = parseEncoder(enc);
         Fields dec = f.object("decoder");
         DecoderConfig decoder = parseDecoder(dec);
+        boolean upsamples = encoder instanceof EdsrBaseline e && e.upsamples();
+        if (upsamples != decoder instanceof NoDecoder) {
+            throw new ModelFormatException(what + " config: " + (upsamples
+                    ? "an encoder with its own upsampler needs \"decoder\": {\"type\": \"none\"}, not \""
+                            + decoder.type() + "\""
+                    : "decoder type \"none\" needs an encoder with its own upsampler (edsr-baseline with"
+                            + " \"upsampler\": {\"scale\": 2, 3 or 4})"));
+        }
         float mean = 0.5f;
         float std = 0.5f;
         if (f.has("normalization")) {
@@ -219,11 +267,17 @@ public record ModelConfig(int format, String name, EncoderConfig encoder, Decode
     private static EncoderConfig parseEncoder(Fields enc) {
         String type = enc.string("type");
         if (type.equals("edsr-baseline")) {
-            enc.allow("type", "n_resblocks", "n_feats", "res_scale");
+            enc.allow("type", "n_resblocks", "n_feats", "res_scale", "upsampler");
             int blocks = (int) enc.integer("n_resblocks", 0, MAX_DEPTH);
             int feats = (int) enc.integer("n_feats", 1, MAX_WIDTH);
             double resScale = enc.has("res_scale") ? enc.number("res_scale", -1e3, 1e3) : 1.0;
-            return new EdsrBaseline(blocks, feats, (float) resScale);
+            int upsample = 0;
+            if (enc.has("upsampler")) {
+                Fields up = enc.object("upsampler");
+                up.allow("scale");
+                upsample = (int) up.integer("scale", 2, 4);
+            }
+            return new EdsrBaseline(blocks, feats, (float) resScale, upsample);
         }
         if (type.equals("rdn")) {
             enc.allow("type", "G0", "D", "C", "G", "kernel");
@@ -259,12 +313,23 @@ public record ModelConfig(int format, String name, EncoderConfig encoder, Decode
                     default -> throw new ModelFormatException(dec.where + ": slicing \"" + slicing
                             + "\" is not supported (row or group)");
                 };
-                int block = dec.has("ensemble_block") ? (int) dec.integer("ensemble_block", 2, 4) : 2;
-                if (block != 2 && block != 4) {
-                    throw new ModelFormatException(dec.where + ": ensemble_block " + block + " is not supported (2 or 4)");
+                boolean ensemble = !dec.has("slice_ensemble") || dec.flag("slice_ensemble");
+                int block;
+                if (ensemble) {
+                    block = dec.has("ensemble_block") ? (int) dec.integer("ensemble_block", 2, 4) : 2;
+                    if (block != 2 && block != 4) {
+                        throw new ModelFormatException(dec.where + ": ensemble_block " + block
+                                + " is not supported (2 or 4)");
+                    }
+                } else if (dec.has("ensemble_block")) {
+                    throw new ModelFormatException(dec.where + ": ensemble_block is not allowed with slice_ensemble"
+                            + " = false (each latent reads its own 3x3 unfold, baselines §2)");
+                } else {
+                    block = 3;
                 }
-                requireSliceEnsembleFlags(dec);
-                return new Diif(dec.widths("coarse_hidden"), dec.widths("fine_hidden"), s, block,
+                dec.requireFlag("coarse_cell", true);
+                dec.requireFlag("fine_cell", false);
+                return new Diif(dec.widths("coarse_hidden"), dec.widths("fine_hidden"), s, ensemble, block,
                         dec.maxScale(DIIF_MAX_SCALE));
             }
             case "dlte" -> {
@@ -305,8 +370,12 @@ public record ModelConfig(int format, String name, EncoderConfig encoder, Decode
                 dec.requireFlag("cell_decode", true);
                 return new Liif(hidden);
             }
+            case "none" -> {
+                dec.allow("type");
+                return new NoDecoder();
+            }
             default -> throw new ModelFormatException(dec.where + ": decoder type \"" + type
-                    + "\" is not supported (supported: diif, dlte, liif, lte)");
+                    + "\" is not supported (supported: diif, dlte, liif, lte, none)");
         }
     }
 
@@ -422,13 +491,18 @@ public record ModelConfig(int format, String name, EncoderConfig encoder, Decode
             return isNull("max_scale") ? Double.NaN : number("max_scale", 1e-3, 1e6);
         }
 
+        boolean flag(String key) {
+            if (!(require(key) instanceof Boolean b)) {
+                throw new ModelFormatException(where + ": field \"" + key + "\" must be true or false");
+            }
+            return b;
+        }
+
         void requireFlag(String key, boolean supported) {
             if (!has(key)) {
                 return;
             }
-            if (!(map.get(key) instanceof Boolean b)) {
-                throw new ModelFormatException(where + ": field \"" + key + "\" must be true or false");
-            }
+            boolean b = flag(key);
             if (b != supported) {
                 throw new ModelFormatException(where + ": " + key + " = " + b + " is not supported (only "
                         + supported + ", as in the reference code)");

@@ -37,6 +37,14 @@ public final class TensorLayout {
                 conv(t, "encoder.body." + b + ".body.2", f, f, 3);
             }
             conv(t, "encoder.body." + e.nResblocks(), f, f, 3);
+            if (e.upsamples()) {
+                // Each ×2 stage (two for ×4) or the one ×3 stage: conv to r²F, then PixelShuffle(r) (index 2k+1).
+                int r = e.upsampleScale() == 3 ? 3 : 2;
+                for (int stage = 0; stage < (e.upsampleScale() == 4 ? 2 : 1); stage++) {
+                    conv(t, "encoder.tail.0." + 2 * stage, r * r * f, f, 3);
+                }
+                conv(t, "encoder.tail.1", 3, f, 3);
+            }
         } else if (config.encoder() instanceof ModelConfig.Rdn r) {
             conv(t, "encoder.SFENet1", f, 3, r.kernel());
             conv(t, "encoder.SFENet2", f, f, r.kernel());
@@ -78,6 +86,17 @@ public final class TensorLayout {
      */
     public static long parameterCount(ModelConfig config) {
         return count(expected(config));
+    }
+
+    /**
+     * Learnable parameters of the decoder alone (every tensor outside {@code encoder.}): what the DIIF
+     * paper's Tables 3 and 4 count, there in units of 1,000/1.024 (baselines §6). 0 for a fixed-scale
+     * model, whose upsampler belongs to its encoder.
+     */
+    public static long decoderParameterCount(ModelConfig config) {
+        Map<String, int[]> decoder = new LinkedHashMap<>(expected(config));
+        decoder.keySet().removeIf(name -> name.startsWith("encoder."));
+        return count(decoder);
     }
 
     /**

@@ -26,32 +26,47 @@ public final class BandedEncoder {
         this.bandPixels = bandPixels;
     }
 
-    /** How many rows (or columns) away an output value can depend on the input. */
+    /**
+     * How many input rows (or columns) away an output value can depend on the input. After a {@link
+     * Node.PixelShuffle} a convolution's reach counts in the finer grid, a fraction of an input row.
+     */
     public static int receptiveRadius(Graph graph) {
-        int[] r = new int[graph.nodes().size()];
+        double[] r = new double[graph.nodes().size()];
+        int[] scale = new int[graph.nodes().size()];
         for (Node n : graph.nodes()) {
-            int v = 0;
+            double v = 0;
+            int s = 1;
             if (n instanceof Node.Conv2d c) {
                 int kh = c.kernelH();
                 int kw = c.kernelW();
                 int reach = Math.max(Math.max(c.padH(), kh - 1 - c.padH()), Math.max(c.padW(), kw - 1 - c.padW()));
-                v = r[c.input().id()] + reach;
+                s = scale[c.input().id()];
+                v = r[c.input().id()] + (double) reach / s;
+            } else if (n instanceof Node.PixelShuffle p) {
+                v = r[p.input().id()];
+                s = scale[p.input().id()] * p.factor();
             } else if (n instanceof Node.Linear l) {
                 v = r[l.input().id()];
+                s = scale[l.input().id()];
             } else if (n instanceof Node.Relu x) {
                 v = r[x.input().id()];
+                s = scale[x.input().id()];
             } else if (n instanceof Node.Scale x) {
                 v = r[x.input().id()];
+                s = scale[x.input().id()];
             } else if (n instanceof Node.Add a) {
                 v = Math.max(r[a.left().id()], r[a.right().id()]);
+                s = scale[a.left().id()];
             } else if (n instanceof Node.Concat c) {
                 for (Node in : c.inputs()) {
                     v = Math.max(v, r[in.id()]);
                 }
+                s = scale[c.inputs().get(0).id()];
             }
             r[n.id()] = v;
+            scale[n.id()] = s;
         }
-        return r[graph.output().id()];
+        return (int) Math.ceil(r[graph.output().id()] - 1e-9);
     }
 
     public int radius() {

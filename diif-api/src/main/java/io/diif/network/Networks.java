@@ -36,6 +36,8 @@ public final class Networks {
             list.add(coarseStage(model, true, false));
             list.add(fineStage(model, true, false));
             list.add(fineStage(model, false, false));
+        } else if (d instanceof ModelConfig.NoDecoder) {
+            list.add(edsrUpsampler(model));
         } else {
             list.add(mlp(model, false));
         }
@@ -73,6 +75,25 @@ public final class Networks {
         }
         Node body = conv(g, x, model, "encoder.body." + e.nResblocks());
         return g.build(g.add(body, head));
+    }
+
+    /**
+     * EDSR-baseline's own upsampler (baselines §3), run on the encoder's feature map: [F, H, W] → [3, sH, sW].
+     * ×2 and ×3: conv3×3 (F → s²F), PixelShuffle(s); ×4: that twice with s = 2; then conv3×3 (F → 3). No
+     * activations. The body is {@link #encoder}, so the feature map is encoded (and banded) like every other
+     * model's, and windows and tiles run this graph on the latents they need.
+     */
+    public static Graph edsrUpsampler(ModelFile model) {
+        if (!(model.config().encoder() instanceof ModelConfig.EdsrBaseline e) || !e.upsamples()) {
+            throw new IllegalArgumentException("not an EDSR-baseline with its own upsampler");
+        }
+        Graph.Builder g = Graph.builder("edsr-upsampler-x" + e.upsampleScale(), Graph.Layout.IMAGE, e.nFeats());
+        int r = e.upsampleScale() == 3 ? 3 : 2;
+        Node x = g.input();
+        for (int stage = 0; stage < (e.upsampleScale() == 4 ? 2 : 1); stage++) {
+            x = g.pixelShuffle(conv(g, x, model, "encoder.tail.0." + 2 * stage), r);
+        }
+        return g.build(conv(g, x, model, "encoder.tail.1"));
     }
 
     /**

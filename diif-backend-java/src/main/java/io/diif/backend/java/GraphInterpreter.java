@@ -83,9 +83,34 @@ final class GraphInterpreter implements Executable {
             } else if (node instanceof Node.Concat c) {
                 values[id] = concat(values, c, image, hw[c.inputs().get(0).id()], rows);
                 hw[id] = hw[c.inputs().get(0).id()];
+            } else if (node instanceof Node.PixelShuffle p) {
+                int[] in = hw[p.input().id()];
+                values[id] = pixelShuffle(values[p.input().id()], p, in[0], in[1]);
+                hw[id] = new int[] {in[0] * p.factor(), in[1] * p.factor()};
             }
         }
         return values[graph.output().id()];
+    }
+
+    /** out[c, r·y + a, r·x + b] = in[c·r² + a·r + b, y, x]. */
+    private static float[] pixelShuffle(float[] x, Node.PixelShuffle p, int h, int w) {
+        int r = p.factor();
+        int ow = w * r;
+        float[] y = new float[x.length];
+        for (int c = 0; c < p.channels(); c++) {
+            for (int a = 0; a < r; a++) {
+                for (int b = 0; b < r; b++) {
+                    int plane = ((c * r + a) * r + b) * h * w;
+                    for (int iy = 0; iy < h; iy++) {
+                        int row = (c * h * r + iy * r + a) * ow + b;
+                        for (int ix = 0; ix < w; ix++) {
+                            y[row + ix * r] = x[plane + iy * w + ix];
+                        }
+                    }
+                }
+            }
+        }
+        return y;
     }
 
     private static float[] concat(float[][] values, Node.Concat c, boolean image, int[] hw, int rows) {

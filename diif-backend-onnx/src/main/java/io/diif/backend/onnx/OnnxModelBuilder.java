@@ -51,9 +51,11 @@ final class OnnxModelBuilder {
     private static final int NODE_ATTRIBUTE = 5;
     private static final int ATTRIBUTE_NAME = 1;
     private static final int ATTRIBUTE_I = 3;
+    private static final int ATTRIBUTE_S = 4;
     private static final int ATTRIBUTE_INTS = 8;
     private static final int ATTRIBUTE_TYPE = 20;
     private static final int ATTRIBUTE_TYPE_INT = 2;
+    private static final int ATTRIBUTE_TYPE_STRING = 3;
     private static final int ATTRIBUTE_TYPE_INTS = 7;
     private static final int TENSOR_DIMS = 1;
     private static final int TENSOR_DATA_TYPE = 2;
@@ -155,6 +157,10 @@ final class OnnxModelBuilder {
         } else if (n instanceof Node.Concat c) {
             List<String> inputs = c.inputs().stream().map(this::valueName).toList();
             node("Concat", "concat" + n.id(), inputs, out, intAttribute("axis", 1));
+        } else if (n instanceof Node.PixelShuffle p) {
+            // Mode CRD is PyTorch's PixelShuffle channel order c·r² + a·r + b (DCR would be (a·r + b)·C + c).
+            node("DepthToSpace", "depth_to_space" + n.id(), List.of(valueName(p.input())), out,
+                    intAttribute("blocksize", p.factor()), stringAttribute("mode", "CRD"));
         } else {
             throw new IllegalArgumentException("graph " + graph.name() + ": unsupported node " + n);
         }
@@ -231,6 +237,11 @@ final class OnnxModelBuilder {
                 .message(TENSOR_TYPE_SHAPE, shape);
         return new ProtoWriter().string(VALUE_INFO_NAME, name)
                 .message(VALUE_INFO_TYPE, new ProtoWriter().message(TYPE_TENSOR_TYPE, tensorType));
+    }
+
+    private static ProtoWriter stringAttribute(String name, String value) {
+        return new ProtoWriter().string(ATTRIBUTE_NAME, name).varint(ATTRIBUTE_TYPE, ATTRIBUTE_TYPE_STRING)
+                .string(ATTRIBUTE_S, value);
     }
 
     private static ProtoWriter intAttribute(String name, long value) {

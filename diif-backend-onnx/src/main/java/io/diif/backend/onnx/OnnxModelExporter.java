@@ -86,8 +86,8 @@ public final class OnnxModelExporter {
 
     /** DIIF's glue: the parts of the first coarse and first fine layers that the core computes itself. */
     private static List<Glue> glue(ModelFile model) {
-        if (!(model.config().decoder() instanceof ModelConfig.Diif d)) {
-            return List.of();
+        if (!(model.config().decoder() instanceof ModelConfig.Diif d) || !d.sliceEnsemble()) {
+            return List.of(); // the README documents the slice-ensemble DIIF only
         }
         int featureInputs = d.ensembleBlock() * d.ensembleBlock() * model.config().encoder().features();
         Parameter w1 = model.parameter("imnet.layers.0.weight");
@@ -171,7 +171,7 @@ public final class OnnxModelExporter {
         }
 
         boolean scripted = true;
-        if (c.decoder() instanceof ModelConfig.Diif d) {
+        if (c.decoder() instanceof ModelConfig.Diif d && d.sliceEnsemble()) {
             diifGlue(sb, model, d, encoderFile(graphs));
         } else if (c.decoder() instanceof ModelConfig.Liif) {
             liifGlue(sb, c, encoderFile(graphs));

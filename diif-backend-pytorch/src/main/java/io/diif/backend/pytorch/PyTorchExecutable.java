@@ -161,6 +161,8 @@ final class PyTorchExecutable implements Executable {
                     parts.add(values[in.id()]);
                 }
                 values[id] = NDArrays.concat(parts, 1);
+            } else if (node instanceof Node.PixelShuffle p) {
+                values[id] = pixelShuffle(values[p.input().id()], p);
             } else {
                 throw new IllegalStateException("graph " + graph.name() + ": unknown node " + node);
             }
@@ -219,6 +221,17 @@ final class PyTorchExecutable implements Executable {
         return tensor(manager, p.values(), new Shape(shape));
     }
 
+    /** PyTorch's PixelShuffle: [1, C·r², H, W] → [1, C, r, r, H, W] → [1, C, H, r, W, r] → [1, C, H·r, W·r]. */
+    private static NDArray pixelShuffle(NDArray x, Node.PixelShuffle p) {
+        long r = p.factor();
+        long h = x.getShape().get(2);
+        long w = x.getShape().get(3);
+        try (NDArray split = x.reshape(1, p.channels(), r, r, h, w);
+                NDArray moved = split.transpose(0, 1, 4, 2, 5, 3)) {
+            return moved.reshape(1, p.channels(), h * r, w * r);
+        }
+    }
+
     private static List<Node> inputsOf(Node node) {
         if (node instanceof Node.Conv2d c) {
             return List.of(c.input());
@@ -232,6 +245,8 @@ final class PyTorchExecutable implements Executable {
             return List.of(a.left(), a.right());
         } else if (node instanceof Node.Concat c) {
             return c.inputs();
+        } else if (node instanceof Node.PixelShuffle p) {
+            return List.of(p.input());
         }
         return List.of();
     }

@@ -113,6 +113,8 @@ final class TensorFlowExecutable implements Executable {
                     }
                     y = tf.concat(parts, tf.constant(concatAxis));
                 }
+            } else if (node instanceof Node.PixelShuffle p) {
+                y = pixelShuffle(tf, values.get(p.input().id()), p);
             } else {
                 throw new IllegalArgumentException("graph " + graph.name() + ": unsupported node " + node);
             }
@@ -124,6 +126,23 @@ final class TensorFlowExecutable implements Executable {
         }
         // Identity: never fetch the fed placeholder itself (a graph may be the identity).
         return tf.withName("output").identity(result);
+    }
+
+    /**
+     * PyTorch's PixelShuffle on NHWC: TensorFlow's depth_to_space reads channel (a·r + b)·C + c where PyTorch
+     * reads c·r² + a·r + b, so the channels are first gathered into its order.
+     */
+    private static Operand<TFloat32> pixelShuffle(Ops tf, Operand<TFloat32> x, Node.PixelShuffle p) {
+        int r = p.factor();
+        int c = p.channels();
+        int[] order = new int[c * r * r];
+        for (int ch = 0; ch < c; ch++) {
+            for (int k = 0; k < r * r; k++) {
+                order[k * c + ch] = ch * r * r + k;
+            }
+        }
+        Operand<TFloat32> gathered = tf.gather(x, tf.constant(order), tf.constant(3));
+        return tf.nn.depthToSpace(gathered, (long) r);
     }
 
     /**
