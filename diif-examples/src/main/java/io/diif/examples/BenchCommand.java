@@ -65,6 +65,14 @@ final class BenchCommand {
                 : Backends.discover().availableNames().stream().filter(n -> !n.equals("java")).toList();
         int[] sizes = parseInts(a.option("--sizes") != null ? a.option("--sizes") : "64,256");
         double[] scales = parseDoubles(a.option("--scales") != null ? a.option("--scales") : "2,3,4,6,12,18,24,30");
+        if (a.flag("--macs-only")) {
+            String table = macsTable(models, backends.isEmpty() ? "java" : backends.get(0), sizes, scales);
+            out.print(table);
+            if (a.option("--out") != null) {
+                Files.writeString(Path.of(a.option("--out")), table);
+            }
+            return;
+        }
         int runs = a.option("--runs") != null ? (int) DiifCli.parseLong("--runs", a.option("--runs")) : 3;
         double maxGmac = a.option("--max-gmac") != null ? DiifCli.parseDouble("--max-gmac", a.option("--max-gmac"))
                 : 400;
@@ -97,20 +105,65 @@ final class BenchCommand {
         }
     }
 
+    /**
+     * Without timing: each model's parameters and its decoder's multiply-accumulates per output pixel at each
+     * size and scale, as counted from the graphs that run ({@link ImageRepresentation#decoderMacsPerPixel}).
+     * A model that does not render a scale (a fixed-scale one) gets "—" there.
+     */
+    static String macsTable(List<String> models, String backend, int[] sizes, double[] scales) throws IOException {
+        StringBuilder sb = new StringBuilder("| model | parameters | decoder parameters | input |");
+        StringBuilder rule = new StringBuilder("|---|---:|---:|---|");
+        for (double scale : scales) {
+            sb.append(" ×").append(fmtScale(scale)).append(" MAC/px |");
+            rule.append("---:|");
+        }
+        sb.append('\n').append(rule).append('\n');
+        for (String modelPath : models) {
+            String name = modelName(modelPath);
+            try (DiifModel model = builder(modelPath, backend).build()) {
+                for (int size : sizes) {
+                    sb.append(String.format(Locale.ROOT, "| %s | %,d | %,d | %d² |", name, model.parameterCount(),
+                            io.diif.model.TensorLayout.decoderParameterCount(model.config()), size));
+                    try (ImageRepresentation rep = model.encode(syntheticImage(size), size, size)) {
+                        for (double scale : scales) {
+                            int o = (int) Math.rint(scale * size);
+                            String cell;
+                            try {
+                                cell = String.format(Locale.ROOT, "%,.0f", rep.decoderMacsPerPixel(o, o));
+                            } catch (IllegalArgumentException notThisScale) {
+                                cell = "—";
+                            }
+                            sb.append(' ').append(cell).append(" |");
+                        }
+                    }
+                    sb.append('\n');
+                }
+            }
+        }
+        return sb.append("\n- Decoder multiply-accumulates per output pixel of a size² input rendered at each scale on ")
+                .append(backend).append(", counted from the graphs this implementation runs (parts computed once per"
+                        + " latent or slice included); a fixed-scale model counts its upsampler and renders its own"
+                        + " scale only (—).\n").toString();
+    }
+
+    /** A file's name without ".safetensors", or the kind of a {@code paper:} model. */
+    private static String modelName(String modelPath) {
+        return modelPath.startsWith("paper:") ? modelPath.substring(6)
+                : Path.of(modelPath).getFileName().toString().replace(".safetensors", "");
+    }
+
+    private static DiifModel.Builder builder(String modelPath, String backend) throws IOException {
+        DiifModel.Builder builder = DiifModel.builder().backend(backend).maxOutputPixels(1L << 31);
+        return modelPath.startsWith("paper:") ? builder.model(RandomModels.paper(modelPath.substring(6), 0))
+                : builder.model(Path.of(modelPath));
+    }
+
     private void measureBackend(String backend, List<String> models, int[] sizes, double[] scales, int runs,
             long warmupNanos, double maxGmac, PlainGemm gemm, List<Row> rows) throws IOException {
         int firstRowOfBackend = rows.size();
         for (String modelPath : models) {
-            DiifModel.Builder builder = DiifModel.builder().backend(backend).maxOutputPixels(1L << 31);
-            String name;
-            if (modelPath.startsWith("paper:")) {
-                name = modelPath.substring(6);
-                builder.model(RandomModels.paper(name, 0));
-            } else {
-                name = Path.of(modelPath).getFileName().toString().replace(".safetensors", "");
-                builder.model(Path.of(modelPath));
-            }
-            try (DiifModel model = builder.build()) {
+            String name = modelName(modelPath);
+            try (DiifModel model = builder(modelPath, backend).build()) {
                 for (int size : sizes) {
                     float[] image = syntheticImage(size);
                     for (double scale : scales) {
@@ -118,6 +171,10 @@ final class BenchCommand {
                         double macs;
                         try (ImageRepresentation rep = model.encode(image, size, size)) {
                             macs = rep.decoderMacsPerPixel(o, o);
+                        } catch (IllegalArgumentException notThisScale) {
+                            err.printf(Locale.ROOT, "bench: skip %s %s %d x%s (%s)%n", backend, name, size,
+                                    fmtScale(scale), notThisScale.getMessage());
+                            continue;
                         }
                         double gmac = macs * o * o / 1e9;
                         if (gmac > maxGmac) {

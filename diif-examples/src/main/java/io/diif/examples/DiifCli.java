@@ -54,12 +54,16 @@ public final class DiifCli {
             "             [--scales 2,3,4,6,12,18,24,30] [--runs 3] [--warmup 3] [--max-gmac 400] [--out table.md]",
             "      encoder/decoder/end-to-end medians after --warmup seconds of renders (a backend's first row: 5x),",
             "      MACs per pixel, GFLOP/s vs plain",
+            "      --macs-only: no timing, a table of parameters and decoder MAC/px per model and scale;",
+            "      --paper-models " + String.join(",", RandomModels.PAPER.keySet()) + ": random weights at paper size",
             "      GEMM, peak RSS",
             "  diif export-onnx --model FILE OUTDIR    the networks as standard .onnx files, glue weights, README",
-            "  diif eval --images DIR|FILE[,...] [--model FILE] [--liif-model FILE] [--backend NAME]",
+            "  diif eval --images DIR|FILE[,...] [--model FILE[,FILE...]]... [--liif-model FILE] [--backend NAME]",
             "            [--scales 2,3,4,6,12,18,24,30] [--max-side N] [--out report.md] [--pictures DIR]",
             "            [--picture-scales 4,12] [--label NAME]",
             "      PSNR (RGB, luma) and SSIM against bicubic on images downscaled by each scale; report.csv per image",
+            "      one column per model beside bicubic (one --model: DIIF; several: named by file); a fixed-scale",
+            "      model (EDSR-baseline xS) is scored at its scale only",
             "",
             "options: --model FILE (default: the bundled default model, when present)",
             "         --backend NAME (pytorch, onnx, tensorflow, java; default: -Ddiif.backend, $DIIF_BACKEND, best)",
@@ -335,6 +339,9 @@ public final class DiifCli {
             out.printf(Locale.ROOT, "parameters:   %,d%s%n", used, registered == used ? ""
                     : String.format(Locale.ROOT, " (%,d counting EDSR's frozen mean-shift layers, as PyTorch's"
                             + " parameters() does)", registered));
+            long decoder = io.diif.model.TensorLayout.decoderParameterCount(c);
+            out.printf(Locale.ROOT, "decoder:      %,d parameters (%.1fK in the DIIF paper's Tables 3-4, which count"
+                    + " 1,000/1.024 per K)%n", decoder, decoder * 1.024 / 1000);
             Map<String, Object> training = file.training();
             if (!training.isEmpty()) {
                 out.println("trained:      " + printable(describeTraining(training)));
@@ -390,7 +397,8 @@ public final class DiifCli {
         StringBuilder sb = new StringBuilder();
         if (c.encoder() instanceof ModelConfig.EdsrBaseline e) {
             sb.append("EDSR-baseline encoder (").append(e.nResblocks()).append(" resblocks, ").append(e.nFeats())
-                    .append(" features)");
+                    .append(" features").append(e.upsamples() ? ", its own x" + e.upsampleScale() + " upsampler" : "")
+                    .append(")");
         } else if (c.encoder() instanceof ModelConfig.Rdn r) {
             sb.append("RDN encoder (G0 ").append(r.g0()).append(", D ").append(r.blocks()).append(", C ")
                     .append(r.layers()).append(", G ").append(r.growth()).append(", kernel ").append(r.kernel())
@@ -402,7 +410,8 @@ public final class DiifCli {
         if (c.decoder() instanceof ModelConfig.Diif d) {
             sb.append("DIIF decoder (coarse ").append(d.coarseHidden()).append(", fine ").append(d.fineHidden())
                     .append(", ").append(d.slicing().name().toLowerCase(Locale.ROOT)).append(" slicing, ")
-                    .append(d.ensembleBlock()).append("x").append(d.ensembleBlock()).append(" ensemble blocks, ")
+                    .append(d.sliceEnsemble() ? d.ensembleBlock() + "x" + d.ensembleBlock() + " ensemble blocks, "
+                            : "no slice ensemble (3x3 unfold per latent), ")
                     .append(Double.isNaN(d.maxScale()) ? "no cell clamp" : "cell clamp past x" + d.maxScale())
                     .append(")");
         } else if (c.decoder() instanceof ModelConfig.Liif l) {
@@ -415,6 +424,8 @@ public final class DiifCli {
                     .append(", fine ").append(d.fineHidden()).append(", row slicing, ")
                     .append(Double.isNaN(d.maxScale()) ? "no cell clamp" : "cell clamp past x" + d.maxScale())
                     .append(")");
+        } else if (c.decoder() instanceof ModelConfig.NoDecoder) {
+            sb.append("no decoder (renders only its fixed scale)");
         } else {
             sb.append(c.decoder().type()).append(" decoder");
         }
@@ -517,11 +528,14 @@ public final class DiifCli {
                 "--max-pixels", "--liif-model", "--sizes", "--scales", "--runs", "--warmup", "--max-gmac", "--out",
                 "--paper-models",
                 "--images", "--max-side", "--pictures", "--picture-scales", "--label");
-        private static final List<String> FLAGS = List.of("--verbose", "--quiet", "--help");
+        private static final List<String> FLAGS = List.of("--verbose", "--quiet", "--help", "--macs-only");
+        /** Options a command may take several times ({@code diif eval --model A --model B}); see {@link #values}. */
+        private static final List<String> REPEATABLE = List.of("--model");
         String command;
         final List<String> positionals = new ArrayList<>();
         final java.util.Map<String, String> options = new java.util.HashMap<>();
         final java.util.Set<String> flags = new java.util.HashSet<>();
+        final java.util.Map<String, List<String>> repeated = new java.util.HashMap<>();
 
         static Arguments parse(String[] args) {
             Arguments a = new Arguments();
@@ -544,7 +558,9 @@ public final class DiifCli {
                             }
                             value = args[++i];
                         }
-                        if (a.options.put(name, value) != null) {
+                        if (REPEATABLE.contains(name)) {
+                            a.repeated.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+                        } else if (a.options.put(name, value) != null) {
                             throw new UsageException(name + " given twice");
                         }
                     } else {
@@ -561,8 +577,27 @@ public final class DiifCli {
             return a;
         }
 
+        /** The value of an option given at most once (a repeatable one given twice is refused here). */
         public String option(String name) {
-            return options.get(name);
+            List<String> values = repeated.getOrDefault(name, List.of());
+            if (values.size() > 1) {
+                throw new UsageException(name + " given " + values.size() + " times; " + command + " takes one");
+            }
+            return values.isEmpty() ? options.get(name) : values.get(0);
+        }
+
+        /** Every value of a repeatable option, each also split at commas ({@code --model A,B --model C}). */
+        public List<String> values(String name) {
+            List<String> all = new ArrayList<>();
+            for (String v : repeated.getOrDefault(name, List.of())) {
+                for (String part : v.split(",", -1)) {
+                    if (part.isBlank()) {
+                        throw new UsageException(name + " has an empty entry in '" + v + "'");
+                    }
+                    all.add(part);
+                }
+            }
+            return all;
         }
 
         public boolean flag(String name) {

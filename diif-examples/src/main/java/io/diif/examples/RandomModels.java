@@ -24,17 +24,35 @@ final class RandomModels {
             + " \"fine_cell\": false, \"max_scale\": 4.0}}";
     static final String EDSR_LIIF = "{\"format\": 1, \"name\": \"edsr-baseline-liif (random)\", " + EDSR
             + ", \"decoder\": {\"type\": \"liif\", \"hidden\": [256, 256, 256, 256]}}";
+    /** The paper's architectures by the name {@code --paper-models} takes, each at the paper's size. */
+    static final Map<String, String> PAPER = new java.util.LinkedHashMap<>();
+
+    static {
+        PAPER.put("edsr-diif", EDSR_DIIF);
+        PAPER.put("edsr-liif", EDSR_LIIF);
+        // Table 4's ablations (baselines §2, §4) and Table 1's fixed-scale EDSR-baseline (§3).
+        PAPER.put("edsr-diif-wo-se", EDSR_DIIF.replace("diif (random)", "diif w/o se (random)")
+                .replace("\"slice_ensemble\": true, \"ensemble_block\": 4", "\"slice_ensemble\": false"));
+        PAPER.put("edsr-diif-c4f3", EDSR_DIIF.replace("diif (random)", "diif c4+f3 (random)")
+                .replace("\"coarse_hidden\": [256, 256]", "\"coarse_hidden\": [256, 256, 256, 256]"));
+        PAPER.put("edsr-diif-c2f5", EDSR_DIIF.replace("diif (random)", "diif c2+f5 (random)")
+                .replace("\"fine_hidden\": [256, 256]", "\"fine_hidden\": [256, 256, 256, 256]"));
+        for (int s = 2; s <= 4; s++) {
+            PAPER.put("edsr-x" + s, "{\"format\": 1, \"name\": \"edsr-baseline-x" + s + " (random)\", "
+                    + EDSR.replace("}", ", \"upsampler\": {\"scale\": " + s + "}}") + ", \"decoder\": {\"type\": \"none\"}}");
+        }
+    }
 
     private RandomModels() {
     }
 
-    /** {@code edsr-diif} (the paper's final model, 4×4 blocks) or {@code edsr-liif}. */
+    /** One of {@link #PAPER}: {@code edsr-diif} (the paper's final model, 4×4 blocks), {@code edsr-liif}, … */
     static ModelFile paper(String kind, long seed) {
-        String json = switch (kind) {
-            case "edsr-diif" -> EDSR_DIIF;
-            case "edsr-liif" -> EDSR_LIIF;
-            default -> throw new DiifCli.UsageException("unknown paper model '" + kind + "' (edsr-diif, edsr-liif)");
-        };
+        String json = PAPER.get(kind);
+        if (json == null) {
+            throw new DiifCli.UsageException("unknown paper model '" + kind + "' (" + String.join(", ", PAPER.keySet())
+                    + ")");
+        }
         return random(json, kind, seed);
     }
 

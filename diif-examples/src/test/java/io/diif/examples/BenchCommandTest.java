@@ -65,6 +65,32 @@ class BenchCommandTest {
         assertTrue(r.err().contains("bench: java plain GEMM 256x256 on"), r::toString);
     }
 
+    @Test
+    @DisplayName("--macs-only prints parameters and decoder MAC/px per paper model and scale, without timing; a"
+            + " fixed-scale model only at its scale")
+    void macsOnly() {
+        Run r = CliHarness.run("bench", "--paper-models", "edsr-diif-wo-se,edsr-x2", "--backend", "java", "--sizes",
+                "8", "--scales", "2,3", "--macs-only");
+        assertEquals(0, r.exit(), r::toString);
+        List<String> woSe = cells(r.out(), "edsr-diif-wo-se");
+        assertEquals(List.of("1,568,323", "347,907", "8²"), woSe.subList(1, 4));
+        // Per output pixel at integer scale s: the 3x3-unfold projection once per latent (576·256 / s²), per
+        // slice its descriptor, second coarse layer and fine projection ((6·256 + 2·256²) / s), per pixel the
+        // coordinate part, the fine hidden and output layers (3·256 + 256² + 3·256).
+        assertEquals(List.of("170,240", "127,659"), woSe.subList(4, 6));
+        List<String> x2 = cells(r.out(), "edsr-x2");
+        assertEquals(List.of("1,369,859", "0", "8²"), x2.subList(1, 4));
+        // conv 64 -> 256 per input pixel (147,456) over 4 output pixels, plus the output conv 64 -> 3 (1,728).
+        assertEquals(List.of("38,592", "—"), x2.subList(4, 6));
+        assertTrue(!r.out().contains("GFLOP") && !r.err().contains("plain GEMM"), r::toString);
+    }
+
+    private static List<String> cells(String markdown, String model) {
+        String row = markdown.lines().filter(l -> l.startsWith("| " + model + " |")).findFirst().orElseThrow(
+                () -> new AssertionError("no row " + model + " in\n" + markdown));
+        return java.util.Arrays.stream(row.substring(1, row.length() - 1).split("\\|")).map(String::trim).toList();
+    }
+
     private static double number(String cell) {
         return Double.parseDouble(cell.trim().replace(",", ""));
     }

@@ -77,6 +77,15 @@ public abstract class BackendCompatibilityKit {
     /** Decoders that run an MLP four times per output pixel: slow at x30 on reference backends. */
     static final List<String> PER_PIXEL_ENSEMBLE_MODELS = List.of(LIIF, LTE);
 
+    /** The DIIF paper's Table 4 ablations: without slice ensemble, a deeper coarse or fine stage. */
+    static final String DIIF_WO_SE = "model-diif-wo-se.safetensors";
+    static final String DIIF_C4F3 = "model-diif-c4f3.safetensors";
+    static final String DIIF_C2F5 = "model-diif-c2f5.safetensors";
+    static final List<String> DIIF_ABLATION_MODELS = List.of(DIIF_WO_SE, DIIF_C4F3, DIIF_C2F5);
+    /** EDSR-baseline with its own upsampler, by its one scale (Table 1's fixed-scale rows). */
+    static final Map<String, Integer> FIXED_SCALE_MODELS = Map.of("model-edsr-x2.safetensors", 2,
+            "model-edsr-x3.safetensors", 3, "model-edsr-x4.safetensors", 4);
+
     static void assertClose(float[] expected, float[] actual, float tolerance, String what) {
         assertEquals(expected.length, actual.length, what + ": value count");
         float worst = 0;
@@ -114,17 +123,202 @@ public abstract class BackendCompatibilityKit {
         Stream<DynamicTest> zooCases() {
             return reproduce(Golden.zooCases());
         }
+    }
 
-        private Stream<DynamicTest> reproduce(List<Golden.Case> cases) {
-            BufferedImage input = Golden.input();
-            return cases.stream().map(c -> DynamicTest.dynamicTest(c.toString(), () -> {
-                try (ImageRepresentation rep = model(c.model()).encode(input)) {
-                    FloatImage out = rep.renderRaw(c.width(), c.height());
-                    assertEquals(c.width(), out.width());
-                    assertEquals(c.height(), out.height());
-                    assertClose(Golden.expected(c), out.toRawArray(), Golden.TOLERANCE, c.toString());
+    /** One dynamic test per case: the raw render of its model at its size matches the reference within 1e-5. */
+    Stream<DynamicTest> reproduce(List<Golden.Case> cases) {
+        BufferedImage input = Golden.input();
+        return cases.stream().map(c -> DynamicTest.dynamicTest(c.toString(), () -> {
+            try (ImageRepresentation rep = model(c.model()).encode(input)) {
+                FloatImage out = rep.renderRaw(c.width(), c.height());
+                assertEquals(c.width(), out.width());
+                assertEquals(c.height(), out.height());
+                assertClose(Golden.expected(c), out.toRawArray(), Golden.TOLERANCE, c.toString());
+            }
+        }));
+    }
+
+    // Per-model checks of the invariants, shared by every architecture's tests.
+
+    /** Renders exactly {@code w × h}, raw and as an image, with finite values. */
+    void checkExactSize(String m, BufferedImage input, int w, int h) {
+        try (ImageRepresentation rep = model(m).encode(input)) {
+            FloatImage out = rep.renderRaw(w, h);
+            assertEquals(w, out.width());
+            assertEquals(h, out.height());
+            for (float v : out.toRawArray()) {
+                assertTrue(Float.isFinite(v), "non-finite output");
+            }
+            BufferedImage img = rep.render(w, h);
+            assertEquals(w, img.getWidth());
+            assertEquals(h, img.getHeight());
+        }
+    }
+
+    /** Rendering with the smallest tile (64 rows) equals rendering whole, within 1e-6. */
+    void checkTiledEqualsWhole(String m, int w, int h) {
+        float[] whole;
+        try (ImageRepresentation rep = model(m).encode(Golden.input())) {
+            whole = rep.renderRaw(w, h).toRawArray();
+        }
+        try (DiifModel small = modelBuilder(m).tileRows(64).build();
+                ImageRepresentation rep = small.encode(Golden.input())) {
+            assertClose(whole, rep.renderRaw(w, h).toRawArray(), 1e-6f, m + " tiled vs whole");
+        }
+    }
+
+    /** Golden.input() resized to 120×96 bicubically: large enough for 1024-pixel encoder bands. */
+    static BufferedImage bandTestImage() {
+        BufferedImage big = new BufferedImage(120, 96, BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = big.createGraphics();
+        g.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION,
+                java.awt.RenderingHints.VALUE_INTERPOLATION_BICUBIC);
+        g.drawImage(Golden.input(), 0, 0, 120, 96, null);
+        g.dispose();
+        return big;
+    }
+
+    /** Encoding {@link #bandTestImage()} in 1024-pixel bands equals encoding it whole, rendered at w × h. */
+    void checkBandedEncoderEqualsWhole(String m, int w, int h) {
+        BufferedImage big = bandTestImage();
+        float[] whole;
+        try (ImageRepresentation rep = model(m).encode(big)) {
+            whole = rep.renderRaw(w, h).toRawArray();
+        }
+        try (DiifModel banded = modelBuilder(m).encoderBandPixels(1024).build();
+                ImageRepresentation rep = banded.encode(big)) {
+            assertClose(whole, rep.renderRaw(w, h).toRawArray(), 1e-6f, m + " banded encoder");
+        }
+    }
+
+    /** The pixels of {@code win} in a whole render, laid out as a render of the window. */
+    static float[] crop(FloatImage whole, Window win) {
+        float[] expected = new float[3 * (int) win.pixels()];
+        for (int c = 0; c < 3; c++) {
+            for (int y = 0; y < win.height(); y++) {
+                for (int x = 0; x < win.width(); x++) {
+                    expected[(c * win.height() + y) * win.width() + x] = whole.raw(c, win.x() + x, win.y() + y);
                 }
-            }));
+            }
+        }
+        return expected;
+    }
+
+    /** Bands of 10 rows arrive in order, tile the output and equal the whole render. */
+    void checkBandsEqualWhole(String m, int w, int h) throws Exception {
+        try (ImageRepresentation rep = model(m).encode(Golden.input())) {
+            FloatImage whole = rep.renderRaw(w, h);
+            int[] next = {0};
+            rep.renderBands(w, h, 10, (firstRow, band) -> {
+                assertEquals(next[0], firstRow, "bands arrive in order without gaps");
+                assertEquals(w, band.width());
+                assertClose(crop(whole, new Window(0, firstRow, w, band.height())), band.toRawArray(), 1e-6f,
+                        m + " band at row " + firstRow);
+                next[0] += band.height();
+            }, null);
+            assertEquals(h, next[0], m + ": every row delivered");
+        }
+    }
+
+    /** A window of the w × h grid equals the same pixels of the whole render. */
+    void checkWindowEqualsCrop(String m, int w, int h, Window win) {
+        try (ImageRepresentation rep = model(m).encode(Golden.input())) {
+            FloatImage whole = rep.renderRaw(w, h);
+            assertClose(crop(whole, win), rep.renderRaw(w, h, win, null).toRawArray(), 1e-6f, m + " window " + win);
+        }
+    }
+
+    /** A 96×80 image, large enough that a window's encoded region is a real part of it for every small model. */
+    static BufferedImage windowTestImage() {
+        int iw = 96;
+        int ih = 80;
+        BufferedImage image = new BufferedImage(iw, ih, BufferedImage.TYPE_INT_RGB);
+        java.util.Random random = new java.util.Random(7);
+        for (int y = 0; y < ih; y++) {
+            for (int x = 0; x < iw; x++) {
+                int r = (int) (127 + 100 * Math.sin(x * 0.21) * Math.cos(y * 0.13)) + random.nextInt(20);
+                int g = (int) (127 + 90 * Math.cos((x + y) * 0.17)) + random.nextInt(20);
+                int b = (x * 255 / iw + y * 97 / ih) % 256;
+                image.setRGB(x, y, (Math.min(255, r) << 16) | (Math.min(255, g) << 8) | b);
+            }
+        }
+        return image;
+    }
+
+    /**
+     * Windows rendered from only the image region they need ({@link DiifModel#renderWindow}) equal the same
+     * pixels of the whole w × h render: inside, at each corner, a full-width strip and a full-height one.
+     */
+    void checkWindowsFromTheImageRegion(String m, BufferedImage image, int w, int h) {
+        List<Window> windows = List.of(new Window(w * 2 / 5 + 1, h * 2 / 5 + 1, 37, 29), new Window(0, 0, 23, 17),
+                new Window(w - 31, h - 12, 31, 12), new Window(0, h * 15 / 32, w, 5), new Window(w * 14 / 25, 0, 3, h));
+        FloatImage whole;
+        try (ImageRepresentation rep = model(m).encode(image)) {
+            whole = rep.renderRaw(w, h);
+        }
+        for (Window win : windows) {
+            FloatImage part = model(m).renderWindow(image, w, h, win, null);
+            assertClose(crop(whole, win), part.toRawArray(), 1e-6f, m + " window " + win);
+        }
+    }
+
+    /**
+     * Sampling the w × h grid at every pixel's point (x + offset, y + offset), offset in [0, 1), returns the
+     * pixels a render gives there; offset 0.5 are the centres.
+     */
+    void checkCentresEqualRender(String m, int w, int h, double offset) {
+        try (ImageRepresentation rep = model(m).encode(Golden.input())) {
+            FloatImage img = rep.renderRaw(w, h);
+            double[] xy = new double[2 * w * h];
+            float[] expected = new float[3 * w * h];
+            int p = 0;
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    xy[2 * p] = x + offset;
+                    xy[2 * p + 1] = y + offset;
+                    for (int c = 0; c < 3; c++) {
+                        expected[3 * p + c] = img.raw(c, x, y);
+                    }
+                    p++;
+                }
+            }
+            assertClose(expected, rep.sampleRaw(w, h, xy), 1e-6f, m + " " + w + "x" + h);
+        }
+    }
+
+    /** Two encodes and renders of the same input are bit-identical. */
+    void checkRepeatable(String m, int w, int h) {
+        float[] first;
+        try (ImageRepresentation rep = model(m).encode(Golden.input())) {
+            first = rep.renderRaw(w, h).toRawArray();
+        }
+        try (ImageRepresentation rep = model(m).encode(Golden.input())) {
+            assertArrayEquals(first, rep.renderRaw(w, h).toRawArray(), m);
+        }
+    }
+
+    /** 16 encodes and renders on 8 threads sharing the model give the single-threaded result. */
+    void checkEightThreads(String m, int w, int h) throws Exception {
+        DiifModel model = model(m);
+        float[] expected;
+        try (ImageRepresentation rep = model.encode(Golden.input())) {
+            expected = rep.renderRaw(w, h).toRawArray();
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<float[]>> results = new ArrayList<>();
+            for (int t = 0; t < 16; t++) {
+                results.add(pool.submit(() -> {
+                    try (ImageRepresentation rep = model.encode(Golden.input())) {
+                        return rep.renderRaw(w, h).toRawArray();
+                    }
+                }));
+            }
+            for (Future<float[]> f : results) {
+                assertArrayEquals(expected, f.get(), m + " from 8 threads");
+            }
+        } finally {
+            pool.shutdownNow();
         }
     }
 
@@ -143,19 +337,8 @@ public abstract class BackendCompatibilityKit {
                     if (s[0] == 1200 && PER_PIXEL_ENSEMBLE_MODELS.contains(m)) {
                         continue; // LIIF and LTE at x30 are slow on reference backends and add nothing new here
                     }
-                    tests.add(DynamicTest.dynamicTest(m + " " + s[0] + "x" + s[1], () -> {
-                        try (ImageRepresentation rep = model(m).encode(input)) {
-                            FloatImage out = rep.renderRaw(s[0], s[1]);
-                            assertEquals(s[0], out.width());
-                            assertEquals(s[1], out.height());
-                            for (float v : out.toRawArray()) {
-                                assertTrue(Float.isFinite(v), "non-finite output");
-                            }
-                            BufferedImage img = rep.render(s[0], s[1]);
-                            assertEquals(s[0], img.getWidth());
-                            assertEquals(s[1], img.getHeight());
-                        }
-                    }));
+                    tests.add(DynamicTest.dynamicTest(m + " " + s[0] + "x" + s[1],
+                            () -> checkExactSize(m, input, s[0], s[1])));
                 }
             }
             return tests.stream();
@@ -188,16 +371,8 @@ public abstract class BackendCompatibilityKit {
             List<DynamicTest> tests = new ArrayList<>();
             for (String m : ALL_MODELS) {
                 for (int[] s : sizes) {
-                    tests.add(DynamicTest.dynamicTest(m + " " + s[0] + "x" + s[1], () -> {
-                        float[] whole;
-                        try (ImageRepresentation rep = model(m).encode(Golden.input())) {
-                            whole = rep.renderRaw(s[0], s[1]).toRawArray();
-                        }
-                        try (DiifModel small = modelBuilder(m).tileRows(64).build();
-                                ImageRepresentation rep = small.encode(Golden.input())) {
-                            assertClose(whole, rep.renderRaw(s[0], s[1]).toRawArray(), 1e-6f, "tiled vs whole");
-                        }
-                    }));
+                    tests.add(DynamicTest.dynamicTest(m + " " + s[0] + "x" + s[1],
+                            () -> checkTiledEqualsWhole(m, s[0], s[1])));
                 }
             }
             return tests.stream();
@@ -213,21 +388,8 @@ public abstract class BackendCompatibilityKit {
         @Test
         @DisplayName("encoding a large image in overlapping bands equals encoding it whole, within 1e-6")
         void bandedEncoderEqualsWhole() {
-            BufferedImage big = new BufferedImage(120, 96, BufferedImage.TYPE_INT_RGB);
-            java.awt.Graphics2D g = big.createGraphics();
-            g.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION,
-                    java.awt.RenderingHints.VALUE_INTERPOLATION_BICUBIC);
-            g.drawImage(Golden.input(), 0, 0, 120, 96, null);
-            g.dispose();
             for (String m : List.of(DIIF_ROW, LIIF, RDN_DIIF)) {
-                float[] whole;
-                try (ImageRepresentation rep = model(m).encode(big)) {
-                    whole = rep.renderRaw(150, 101).toRawArray();
-                }
-                try (DiifModel banded = modelBuilder(m).encoderBandPixels(1024).build();
-                        ImageRepresentation rep = banded.encode(big)) {
-                    assertClose(whole, rep.renderRaw(150, 101).toRawArray(), 1e-6f, m + " banded encoder");
-                }
+                checkBandedEncoderEqualsWhole(m, 150, 101);
             }
         }
 
@@ -235,27 +397,7 @@ public abstract class BackendCompatibilityKit {
         @DisplayName("rendering in streamed bands equals rendering whole, and the bands tile the output")
         void bandsEqualWhole() throws Exception {
             for (String m : ALL_MODELS) {
-                try (ImageRepresentation rep = model(m).encode(Golden.input())) {
-                    int w = 131;
-                    int h = 113;
-                    FloatImage whole = rep.renderRaw(w, h);
-                    int[] next = {0};
-                    rep.renderBands(w, h, 10, (firstRow, band) -> {
-                        assertEquals(next[0], firstRow, "bands arrive in order without gaps");
-                        assertEquals(w, band.width());
-                        float[] expected = new float[3 * w * band.height()];
-                        for (int c = 0; c < 3; c++) {
-                            for (int y = 0; y < band.height(); y++) {
-                                for (int x = 0; x < w; x++) {
-                                    expected[(c * band.height() + y) * w + x] = whole.raw(c, x, firstRow + y);
-                                }
-                            }
-                        }
-                        assertClose(expected, band.toRawArray(), 1e-6f, m + " band at row " + firstRow);
-                        next[0] += band.height();
-                    }, null);
-                    assertEquals(h, next[0], m + ": every row delivered");
-                }
+                checkBandsEqualWhole(m, 131, 113);
             }
         }
 
@@ -263,63 +405,18 @@ public abstract class BackendCompatibilityKit {
         @DisplayName("a window of the output grid equals the same pixels of the whole render")
         void windowEqualsCrop() {
             for (String m : ALL_MODELS) {
-                try (ImageRepresentation rep = model(m).encode(Golden.input())) {
-                    int w = 148;
-                    int h = 118;
-                    FloatImage whole = rep.renderRaw(w, h);
-                    Window win = new Window(37, 51, 60, 29);
-                    FloatImage part = rep.renderRaw(w, h, win, null);
-                    float[] expected = new float[3 * 60 * 29];
-                    for (int c = 0; c < 3; c++) {
-                        for (int y = 0; y < 29; y++) {
-                            for (int x = 0; x < 60; x++) {
-                                expected[(c * 29 + y) * 60 + x] = whole.raw(c, 37 + x, 51 + y);
-                            }
-                        }
-                    }
-                    assertClose(expected, part.toRawArray(), 1e-6f, m + " window");
-                }
+                checkWindowEqualsCrop(m, 148, 118, new Window(37, 51, 60, 29));
             }
         }
         @Test
         @DisplayName("a window rendered from only the part of the image it needs equals the same pixels of the"
                 + " whole render")
         void windowFromTheImageRegionEqualsCrop() {
-            // Large enough that the encoded region is a real part of the image for every small model.
-            int iw = 96;
-            int ih = 80;
-            BufferedImage image = new BufferedImage(iw, ih, BufferedImage.TYPE_INT_RGB);
-            java.util.Random random = new java.util.Random(7);
-            for (int y = 0; y < ih; y++) {
-                for (int x = 0; x < iw; x++) {
-                    int r = (int) (127 + 100 * Math.sin(x * 0.21) * Math.cos(y * 0.13)) + random.nextInt(20);
-                    int g = (int) (127 + 90 * Math.cos((x + y) * 0.17)) + random.nextInt(20);
-                    int b = (x * 255 / iw + y * 97 / ih) % 256;
-                    image.setRGB(x, y, (Math.min(255, r) << 16) | (Math.min(255, g) << 8) | b);
-                }
-            }
+            BufferedImage image = windowTestImage();
             int w = 251; // ×2.61 and ×2.4: uneven groups
             int h = 192;
-            List<Window> windows = List.of(new Window(101, 77, 37, 29), new Window(0, 0, 23, 17),
-                    new Window(w - 31, h - 12, 31, 12), new Window(0, 90, w, 5), new Window(140, 0, 3, h));
             for (String m : ALL_MODELS) {
-                FloatImage whole;
-                try (ImageRepresentation rep = model(m).encode(image)) {
-                    whole = rep.renderRaw(w, h);
-                }
-                for (Window win : windows) {
-                    FloatImage part = model(m).renderWindow(image, w, h, win, null);
-                    float[] expected = new float[3 * (int) win.pixels()];
-                    for (int c = 0; c < 3; c++) {
-                        for (int y = 0; y < win.height(); y++) {
-                            for (int x = 0; x < win.width(); x++) {
-                                expected[(c * win.height() + y) * win.width() + x] =
-                                        whole.raw(c, win.x() + x, win.y() + y);
-                            }
-                        }
-                    }
-                    assertClose(expected, part.toRawArray(), 1e-6f, m + " window " + win);
-                }
+                checkWindowsFromTheImageRegion(m, image, w, h);
             }
             DiifModel any = model(DIIF_ROW);
             IllegalArgumentException outside = assertThrows(IllegalArgumentException.class,
@@ -340,23 +437,7 @@ public abstract class BackendCompatibilityKit {
             int[][] sizes = {{61, 47}, {30, 24}, {160, 128}};
             for (String m : ALL_MODELS) {
                 for (int[] s : sizes) {
-                    try (ImageRepresentation rep = model(m).encode(Golden.input())) {
-                        FloatImage img = rep.renderRaw(s[0], s[1]);
-                        double[] xy = new double[2 * s[0] * s[1]];
-                        float[] expected = new float[3 * s[0] * s[1]];
-                        int p = 0;
-                        for (int y = 0; y < s[1]; y++) {
-                            for (int x = 0; x < s[0]; x++) {
-                                xy[2 * p] = x + 0.5;
-                                xy[2 * p + 1] = y + 0.5;
-                                for (int c = 0; c < 3; c++) {
-                                    expected[3 * p + c] = img.raw(c, x, y);
-                                }
-                                p++;
-                            }
-                        }
-                        assertClose(expected, rep.sampleRaw(s[0], s[1], xy), 1e-6f, m + " " + s[0] + "x" + s[1]);
-                    }
+                    checkCentresEqualRender(m, s[0], s[1], 0.5);
                 }
             }
         }
@@ -387,13 +468,7 @@ public abstract class BackendCompatibilityKit {
         @DisplayName("the same input gives the same output every time")
         void repeatable() {
             for (String m : ALL_MODELS) {
-                float[] first;
-                try (ImageRepresentation rep = model(m).encode(Golden.input())) {
-                    first = rep.renderRaw(111, 87).toRawArray();
-                }
-                try (ImageRepresentation rep = model(m).encode(Golden.input())) {
-                    assertArrayEquals(first, rep.renderRaw(111, 87).toRawArray(), m);
-                }
+                checkRepeatable(m, 111, 87);
             }
         }
 
@@ -401,28 +476,108 @@ public abstract class BackendCompatibilityKit {
         @DisplayName("8 threads sharing one model get the single-threaded result")
         void eightThreads() throws Exception {
             for (String m : List.of(DIIF_ROW_B4, LIIF, RDN_DIIF, LTE, DLTE)) {
-                DiifModel model = model(m);
-                float[] expected;
-                try (ImageRepresentation rep = model.encode(Golden.input())) {
-                    expected = rep.renderRaw(97, 71).toRawArray();
+                checkEightThreads(m, 97, 71);
+            }
+        }
+    }
+
+    @Nested
+    @DisplayName("DIIF ablations (w/o slice ensemble, c4+f3, c2+f5) and fixed-scale EDSR-baseline")
+    class AblationsAndFixedScale {
+        private final BufferedImage input = Golden.input();
+
+        @TestFactory
+        @DisplayName("every reference case of these models is reproduced within 1e-5")
+        Stream<DynamicTest> goldenCases() {
+            List<Golden.Case> cases = Golden.baselineCases().stream().filter(c -> DIIF_ABLATION_MODELS.contains(c.model())
+                    || FIXED_SCALE_MODELS.containsKey(c.model())).toList();
+            assertEquals(6 * DIIF_ABLATION_MODELS.size() + FIXED_SCALE_MODELS.size(), cases.size(),
+                    "six sizes per ablation, one per fixed-scale model: " + cases);
+            return reproduce(cases);
+        }
+
+        @TestFactory
+        @DisplayName("the ablations render every size from 1x1 to x30, tiled, in bands and windows as whole")
+        Stream<DynamicTest> ablationInvariants() {
+            List<DynamicTest> tests = new ArrayList<>();
+            for (String m : DIIF_ABLATION_MODELS) {
+                for (int[] s : new int[][] {{1, 1}, {7, 13}, {97, 17}, {53, 29}, {1200, 960}}) {
+                    tests.add(DynamicTest.dynamicTest(m + " size " + s[0] + "x" + s[1],
+                            () -> checkExactSize(m, input, s[0], s[1])));
                 }
-                ExecutorService pool = Executors.newFixedThreadPool(8);
-                try {
-                    List<Future<float[]>> results = new ArrayList<>();
-                    for (int t = 0; t < 16; t++) {
-                        results.add(pool.submit(() -> {
-                            try (ImageRepresentation rep = model.encode(Golden.input())) {
-                                return rep.renderRaw(97, 71).toRawArray();
-                            }
-                        }));
-                    }
-                    for (Future<float[]> f : results) {
-                        assertArrayEquals(expected, f.get(), m + " from 8 threads");
-                    }
-                } finally {
-                    pool.shutdownNow();
+                for (int[] s : new int[][] {{148, 118}, {480, 384}, {31, 23}}) {
+                    tests.add(DynamicTest.dynamicTest(m + " tiled " + s[0] + "x" + s[1],
+                            () -> checkTiledEqualsWhole(m, s[0], s[1])));
+                }
+                tests.add(DynamicTest.dynamicTest(m + " banded encoder", () -> checkBandedEncoderEqualsWhole(m, 150, 101)));
+                tests.add(DynamicTest.dynamicTest(m + " bands", () -> checkBandsEqualWhole(m, 131, 113)));
+                tests.add(DynamicTest.dynamicTest(m + " window",
+                        () -> checkWindowEqualsCrop(m, 148, 118, new Window(37, 51, 60, 29))));
+                tests.add(DynamicTest.dynamicTest(m + " windows from the image region",
+                        () -> checkWindowsFromTheImageRegion(m, windowTestImage(), 251, 192)));
+                for (int[] s : new int[][] {{61, 47}, {30, 24}, {160, 128}}) {
+                    tests.add(DynamicTest.dynamicTest(m + " centres " + s[0] + "x" + s[1],
+                            () -> checkCentresEqualRender(m, s[0], s[1], 0.5)));
+                }
+                tests.add(DynamicTest.dynamicTest(m + " repeatable", () -> checkRepeatable(m, 111, 87)));
+                tests.add(DynamicTest.dynamicTest(m + " 8 threads", () -> checkEightThreads(m, 97, 71)));
+            }
+            return tests.stream();
+        }
+
+        @TestFactory
+        @DisplayName("a fixed-scale model renders its own scale tiled, in bands and windows as whole, and samples"
+                + " the pixel that holds each point")
+        Stream<DynamicTest> fixedScaleInvariants() {
+            List<DynamicTest> tests = new ArrayList<>();
+            FIXED_SCALE_MODELS.forEach((m, s) -> {
+                int w = s * input.getWidth();
+                int h = s * input.getHeight();
+                tests.add(DynamicTest.dynamicTest(m + " size", () -> {
+                    checkExactSize(m, input, w, h);
+                    assertEquals(w, model(m).upscale(input, (double) s).getWidth());
+                }));
+                tests.add(DynamicTest.dynamicTest(m + " tiled", () -> checkTiledEqualsWhole(m, w, h)));
+                tests.add(DynamicTest.dynamicTest(m + " banded encoder",
+                        () -> checkBandedEncoderEqualsWhole(m, s * 120, s * 96)));
+                tests.add(DynamicTest.dynamicTest(m + " bands", () -> checkBandsEqualWhole(m, w, h)));
+                tests.add(DynamicTest.dynamicTest(m + " window",
+                        () -> checkWindowEqualsCrop(m, w, h, new Window(17, 23, 41, 29))));
+                BufferedImage image = windowTestImage();
+                tests.add(DynamicTest.dynamicTest(m + " windows from the image region",
+                        () -> checkWindowsFromTheImageRegion(m, image, s * image.getWidth(), s * image.getHeight())));
+                for (double offset : new double[] {0.5, 0.0, 0.875}) {
+                    tests.add(DynamicTest.dynamicTest(m + " samples at +" + offset,
+                            () -> checkCentresEqualRender(m, w, h, offset)));
+                }
+                tests.add(DynamicTest.dynamicTest(m + " repeatable", () -> checkRepeatable(m, w, h)));
+                tests.add(DynamicTest.dynamicTest(m + " 8 threads", () -> checkEightThreads(m, w, h)));
+                tests.add(DynamicTest.dynamicTest(m + " other sizes are refused, naming both sizes",
+                        () -> checkOnlyItsOwnScale(m, s)));
+            });
+            return tests.stream();
+        }
+
+        private void checkOnlyItsOwnScale(String m, int s) {
+            int w = s * input.getWidth();
+            int h = s * input.getHeight();
+            DiifModel model = model(m);
+            try (ImageRepresentation rep = model.encode(input)) {
+                for (int[] other : new int[][] {{w + 1, h}, {w, h - 1}, {input.getWidth(), input.getHeight()},
+                    {2 * w, 2 * h}}) {
+                    String size = other[0] + "x" + other[1];
+                    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                            () -> rep.renderRaw(other[0], other[1]), size);
+                    assertTrue(e.getMessage().contains(size) && e.getMessage().contains(w + "x" + h), e.getMessage());
+                    e = assertThrows(IllegalArgumentException.class,
+                            () -> rep.sampleRaw(other[0], other[1], new double[] {0.5, 0.5}), size);
+                    assertTrue(e.getMessage().contains(size), e.getMessage());
                 }
             }
+            assertThrows(IllegalArgumentException.class, () -> model.upscale(input, s + 0.5));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> model.renderWindow(input, w - 1, h, new Window(0, 0, 4, 4), null));
+            assertTrue(e.getMessage().contains((w - 1) + "x" + h), e.getMessage());
         }
     }
 

@@ -432,7 +432,8 @@ public final class OnnxModelExporter {
             case "diif-fine" -> "the fine MLP (§7)";
             case "diif-fine-after-mix" -> "the fine MLP after its first layer's ReLU";
             case "liif-mlp" -> "LIIF's MLP (§11)";
-            default -> "graph `" + role + "`";
+            default -> role.startsWith("edsr-upsampler-x") ? "EDSR-baseline's own fixed-scale upsampler (baselines §3)"
+                    : "graph `" + role + "`";
         };
     }
 
@@ -466,7 +467,8 @@ public final class OnnxModelExporter {
             case "diif-coarse-to-fine" -> "The coarse vectors times `imnet.tail.0.weight[:, :Hc]` (no bias): their"
                     + " contribution to the first fine layer.";
             case "diif-fine", "diif-fine-after-mix", "liif-mlp" -> "Raw RGB, in the normalised space.";
-            default -> "";
+            default -> role.startsWith("edsr-upsampler-x") ? "Raw RGB of the whole image at the model's scale, in the"
+                    + " normalised space." : "";
         };
     }
 
@@ -492,6 +494,10 @@ public final class OnnxModelExporter {
         }
         int big = 1 << 20;
         int[] out = g.outputShape(inC, big, big);
+        int scale = out[1] / big;
+        if (scale > 1) {
+            return "[1, " + out[0] + ", " + scale + "H, " + scale + "W]";
+        }
         return "[1, " + out[0] + ", " + dim("H", out[1] - big) + ", " + dim("W", out[2] - big) + "]";
     }
 

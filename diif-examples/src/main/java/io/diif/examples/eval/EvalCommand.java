@@ -5,6 +5,7 @@ import io.diif.ImageRepresentation;
 import io.diif.examples.DiifCli;
 import io.diif.examples.DiifCli.UsageException;
 import io.diif.image.ImageFiles;
+import io.diif.model.ModelConfig;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -21,8 +22,8 @@ import javax.imageio.ImageIO;
 /**
  * {@code diif eval}: the super-resolution benchmark protocol on a set of photos. For each photo and scale
  * s, the photo centre-cropped to a multiple of s is the truth; its antialiased bicubic downscale by 1/s,
- * quantised to 8 bits, is the input; bicubic, LIIF (with --liif-model) and DIIF enlarge it back and are
- * scored against the truth (PSNR, SSIM). Prints a Markdown table of means per scale; with --out also
+ * quantised to 8 bits, is the input; bicubic, LIIF (with --liif-model) and each --model (one: "DIIF")
+ * enlarge it back and are scored against the truth (PSNR, SSIM). A fixed-scale model is scored at its scale. Prints a Markdown table of means per scale; with --out also
  * writes it and a per-image CSV, with --pictures comparison crops of the first photo.
  */
 public final class EvalCommand {
@@ -40,12 +41,21 @@ public final class EvalCommand {
         this.err = err;
     }
 
-    /** One photo at one scale, 8-bit: the truth, the model input and each method's output at the truth's size. */
+    /**
+     * One photo at one scale, 8-bit: the truth, the model input and each method's output at the truth's size
+     * (null for a method that does not render that scale).
+     */
     record Trial(Rgb8 truth, Rgb8 input, List<Rgb8> outputs) {
     }
 
     /** A column of the report: bicubic when {@code model} is null. */
     record Method(String name, DiifModel model) {
+        /** Whether it renders ×{@code scale}: every scale, except for a model with its own fixed upsampler. */
+        boolean renders(int scale) {
+            return model == null || !(model.config().encoder() instanceof ModelConfig.EdsrBaseline e)
+                    || !e.upsamples() || e.upsampleScale() == scale;
+        }
+
         Rgb8 upscale(Rgb8 input, int width, int height) {
             if (model == null) {
                 return input.resize(width, height);
@@ -68,14 +78,21 @@ public final class EvalCommand {
 
     public void run(DiifCli.Arguments a) throws IOException {
         Settings settings = settings(a);
-        try (DiifModel diif = DiifCli.openModel(a, a.option("--model"));
-                DiifModel liif = a.option("--liif-model") != null ? DiifCli.openModel(a, a.option("--liif-model"))
-                        : null) {
+        List<String> files = a.values("--model");
+        List<String> names = columnNames(files);
+        List<DiifModel> models = new ArrayList<>();
+        try (DiifModel liif = a.option("--liif-model") != null ? DiifCli.openModel(a, a.option("--liif-model"))
+                : null) {
             List<Method> methods = new ArrayList<>(List.of(new Method("bicubic", null)));
             if (liif != null) {
                 methods.add(new Method("LIIF", liif));
             }
-            methods.add(new Method("DIIF", diif));
+            for (int i = 0; i < Math.max(1, files.size()); i++) {
+                DiifModel model = DiifCli.openModel(a, files.isEmpty() ? null : files.get(i));
+                models.add(model);
+                methods.add(new Method(names.get(i), model));
+            }
+            DiifModel diif = models.get(0);
             List<EvalReport.ImageScores> rows = new ArrayList<>();
             List<String> notes = new ArrayList<>();
             for (int i = 0; i < settings.images().size(); i++) {
@@ -98,7 +115,30 @@ public final class EvalCommand {
                 Files.writeString(settings.report(), markdown);
                 Files.writeString(csvNextTo(settings.report()), result.csv());
             }
+        } finally {
+            models.forEach(DiifModel::close);
         }
+    }
+
+    /**
+     * The column of each --model: "DIIF" for one (or the default model); for several, the file name without
+     * its extension, numbered where two are the same.
+     */
+    static List<String> columnNames(List<String> files) {
+        if (files.size() <= 1) {
+            return List.of("DIIF");
+        }
+        List<String> names = new ArrayList<>();
+        for (String f : files) {
+            Path name = Path.of(f).getFileName();
+            String stem = name == null ? f : name.toString().replaceFirst("\\.safetensors$", "");
+            String unique = stem;
+            for (int n = 2; names.contains(unique) || unique.equals("bicubic") || unique.equals("LIIF"); n++) {
+                unique = stem + " (" + n + ")";
+            }
+            names.add(unique);
+        }
+        return names;
     }
 
     private static Settings settings(DiifCli.Arguments a) throws IOException {
@@ -138,7 +178,8 @@ public final class EvalCommand {
             List<Scores> scores = List.of();
             if (skipped == null) {
                 Trial trial = trial(photo.centreCrop(width, height), scale, methods);
-                scores = trial.outputs().stream().map(o -> Scores.of(trial.truth(), o, scale)).toList();
+                scores = trial.outputs().stream().map(o -> o == null ? null : Scores.of(trial.truth(), o, scale))
+                        .toList();
                 if (picture) {
                     Path file = writePicture(settings.pictures(), trial, scale, methods, scores,
                             detail[0] - (photo.width() - width) / 2, detail[1] - (photo.height() - height) / 2);
@@ -159,22 +200,29 @@ public final class EvalCommand {
     /** The protocol for one truth: its downscale by 1/scale as the input, and each method's restoration. */
     static Trial trial(Rgb8 truth, int scale, List<Method> methods) {
         Rgb8 input = truth.resize(truth.width() / scale, truth.height() / scale);
-        return new Trial(truth, input, methods.stream().map(m -> m.upscale(input, truth.width(), truth.height()))
-                .toList());
+        List<Rgb8> outputs = new ArrayList<>();
+        for (Method m : methods) {
+            outputs.add(m.renders(scale) ? m.upscale(input, truth.width(), truth.height()) : null);
+        }
+        return new Trial(truth, input, outputs);
     }
 
     private static Path writePicture(Path dir, Trial trial, int scale, List<Method> methods, List<Scores> scores,
             int detailX, int detailY) throws IOException {
         Files.createDirectories(dir);
         List<String> labels = new ArrayList<>();
+        List<Rgb8> outputs = new ArrayList<>();
         for (int m = 0; m < methods.size(); m++) {
-            labels.add(String.format(Locale.ROOT, "%s %.2f dB", methods.get(m).name(), scores.get(m).psnrRgb()));
+            if (scores.get(m) != null) {
+                labels.add(String.format(Locale.ROOT, "%s %.2f dB", methods.get(m).name(), scores.get(m).psnrRgb()));
+                outputs.add(trial.outputs().get(m));
+            }
         }
         Rgb8 truth = trial.truth();
         ComparisonPicture.Crop crop = ComparisonPicture.Crop.around(detailX, detailY, scale, truth.width(),
                 truth.height());
         Path file = dir.resolve("compare-x" + scale + ".png");
-        if (!ImageIO.write(ComparisonPicture.draw(crop, scale, trial.input(), trial.outputs(), labels, truth), "png",
+        if (!ImageIO.write(ComparisonPicture.draw(crop, scale, trial.input(), outputs, labels, truth), "png",
                 file.toFile())) {
             throw new IOException("no ImageIO writer for png");
         }
@@ -190,8 +238,9 @@ public final class EvalCommand {
         }
         sb.append(" (").append(width).append('x').append(height).append("):");
         for (int m = 0; m < methods.size(); m++) {
-            sb.append(String.format(Locale.ROOT, "%s %s %.2f dB", m == 0 ? "" : ",", methods.get(m).name(),
-                    scores.get(m).psnrRgb()));
+            Scores s = scores.get(m);
+            sb.append(String.format(Locale.ROOT, "%s %s %s", m == 0 ? "" : ",", methods.get(m).name(),
+                    s == null ? "not at this scale" : String.format(Locale.ROOT, "%.2f dB", s.psnrRgb())));
         }
         return sb.append(String.format(Locale.ROOT, " (%.1f s)", (System.nanoTime() - started) / 1e9)).toString();
     }

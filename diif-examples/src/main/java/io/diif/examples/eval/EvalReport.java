@@ -16,7 +16,10 @@ import java.util.function.ToDoubleFunction;
 record EvalReport(String header, List<String> methods, int[] scales, List<ImageScores> rows, List<String> notes) {
     private static final int SKIPPED_NAMES_SHOWN = 5;
 
-    /** One image at one scale: the truth's size and each method's scores, or why it was skipped. */
+    /**
+     * One image at one scale: the truth's size and each method's scores (null for a method that does not
+     * render that scale), or why it was skipped.
+     */
     record ImageScores(String image, String name, int scale, int width, int height, String skipped,
             List<Scores> byMethod) {
     }
@@ -99,8 +102,8 @@ record EvalReport(String header, List<String> methods, int[] scales, List<ImageS
 
     /** NaN when no image was scored; +infinity when some image was reproduced exactly. */
     private static double mean(List<ImageScores> scored, int method, ToDoubleFunction<Scores> metric) {
-        return scored.stream().mapToDouble(r -> metric.applyAsDouble(r.byMethod().get(method))).average()
-                .orElse(Double.NaN);
+        return scored.stream().map(r -> r.byMethod().get(method)).filter(s -> s != null).mapToDouble(metric)
+                .average().orElse(Double.NaN);
     }
 
     private static String decimals(double v, String format) {

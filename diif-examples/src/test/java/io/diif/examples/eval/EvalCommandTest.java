@@ -133,6 +133,57 @@ class EvalCommandTest {
         assertEquals(String.format(Locale.ROOT, "%.2f", bicubicScores(2).psnrRgb()), cells(r.out(), "×2").get(2));
     }
 
+    private static Path copy(String golden) throws Exception {
+        Path file = dir.resolve(golden);
+        if (!Files.exists(file)) {
+            try (InputStream in = EvalCommandTest.class.getClassLoader().getResourceAsStream(Golden.resource(golden))) {
+                Files.copy(in, file);
+            }
+        }
+        return file;
+    }
+
+    /** The RGB PSNR of {@code model} on the protocol's input at {@code scale}, computed here through the API. */
+    private static double psnr(Path model, int scale) {
+        Rgb8 truth = photo.centreCrop(photo.width() / scale * scale, photo.height() / scale * scale);
+        Rgb8 input = truth.resize(truth.width() / scale, truth.height() / scale);
+        try (io.diif.DiifModel m = io.diif.DiifModel.builder().model(model).backend("java").build();
+                io.diif.ImageRepresentation rep = m.encode(input.toUnit(), input.width(), input.height())) {
+            return QualityMetrics.psnrRgb(truth, Rgb8.of(rep.render(truth.width(), truth.height())), scale + 6);
+        }
+    }
+
+    @Test
+    @DisplayName("several models (--model A,B --model C) give one column each beside bicubic, named by file; a"
+            + " fixed-scale model is scored at its own scale only")
+    void severalModels() throws Exception {
+        Path woSe = copy("model-diif-wo-se.safetensors");
+        Path x2 = copy("model-edsr-x2.safetensors");
+        Run r = CliHarness.run("eval", "--images", cli.image.toString(), "--model", cli.model + "," + woSe, "--model",
+                x2.toString(), "--backend", "java", "--scales", "2,3");
+        assertEquals(0, r.exit(), r::toString);
+        List<String> names = List.of("model-diif-row", "model-diif-wo-se", "model-edsr-x2");
+        List<String> header = cells(r.out(), "scale");
+        assertEquals(List.of("PSNR bicubic", "PSNR model-diif-row", "PSNR model-diif-wo-se", "PSNR model-edsr-x2",
+                "model-diif-row gain", "model-diif-wo-se gain", "model-edsr-x2 gain"), header.subList(2, 9));
+        assertEquals(2 + 4 * 4 - 1, header.size(), header::toString);
+        Path[] files = {cli.model, woSe, x2};
+        for (int m = 0; m < 3; m++) {
+            assertEquals(String.format(Locale.ROOT, "%.2f", psnr(files[m], 2)), cells(r.out(), "×2").get(3 + m),
+                    names.get(m));
+        }
+        List<String> x3 = cells(r.out(), "×3");
+        assertEquals(String.format(Locale.ROOT, "%.2f", psnr(woSe, 3)), x3.get(4));
+        assertEquals(List.of("—", "—", "—", "—"), List.of(x3.get(5), x3.get(8), x3.get(12), x3.get(16)),
+                "the x2 model has no x3 scores: " + x3);
+        assertTrue(r.errLines().get(1).contains("model-edsr-x2 not at this scale"), r.errLines().get(1));
+        assertTrue(r.out().lines().findFirst().orElseThrow().contains("model-edsr-x2: "), r.out());
+        oneLineFailure(CliHarness.run("upscale", cli.image.toString(), dir.resolve("o.png").toString(), "--scale", "2",
+                "--model", cli.model.toString(), "--model", woSe.toString()), 2, "--model given 2 times");
+        oneLineFailure(CliHarness.run("eval", "--images", cli.image.toString(), "--model", cli.model + ",,"), 2,
+                "--model has an empty entry");
+    }
+
     @Test
     @DisplayName("bad arguments are one line with exit 2; missing and unreadable images are one line with exit 1")
     void failures() throws Exception {
