@@ -558,6 +558,35 @@ public abstract class BackendCompatibilityKit {
             return tests.stream();
         }
 
+        @Test
+        @DisplayName("a PixelShuffle node moves channel c·r² + a·r + b of (y, x) to (r·y + a, r·x + b) of channel c")
+        void pixelShuffleOrder() {
+            for (int r : new int[] {2, 3}) {
+                int channels = 2;
+                int h = 2;
+                int w = 3;
+                int in = channels * r * r;
+                float[] x = new float[in * h * w];
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = i;
+                }
+                Graph.Builder g = Graph.builder("pixel-shuffle", Graph.Layout.IMAGE, in);
+                try (Executable e = Backends.select(backendName()).compile(g.build(g.pixelShuffle(g.input(), r)))) {
+                    float[] y = e.run(x, in, h, w);
+                    assertEquals(x.length, y.length);
+                    for (int c = 0; c < channels; c++) {
+                        for (int oy = 0; oy < r * h; oy++) {
+                            for (int ox = 0; ox < r * w; ox++) {
+                                int source = ((c * r * r + (oy % r) * r + ox % r) * h + oy / r) * w + ox / r;
+                                assertEquals(x[source], y[(c * r * h + oy) * r * w + ox], "r " + r + " at c " + c
+                                        + ", y " + oy + ", x " + ox);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
         private void checkOnlyItsOwnScale(String m, int s) {
             int w = s * input.getWidth();
             int h = s * input.getHeight();
