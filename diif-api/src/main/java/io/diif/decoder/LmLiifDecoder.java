@@ -24,6 +24,8 @@ import java.util.stream.IntStream;
 public final class LmLiifDecoder extends CentreQueryDecoder {
     /** Latents per parallel task of the render MLP. */
     private static final int LATENT_CHUNK = 16;
+    /** Queries per parallel task when choosing neighbours. */
+    private static final int QUERY_CHUNK = 1024;
 
     private final double maxScale;
     private final int hd;
@@ -96,30 +98,28 @@ public final class LmLiifDecoder extends CentreQueryDecoder {
             shiftY[v] = LocalEnsembleDecoder.vertexShift(LocalEnsembleDecoder.VY[v], h);
             shiftX[v] = LocalEnsembleDecoder.vertexShift(LocalEnsembleDecoder.VX[v], w);
         }
-        int i0 = Integer.MAX_VALUE;
-        int i1 = Integer.MIN_VALUE;
-        int j0 = Integer.MAX_VALUE;
-        int j1 = Integer.MIN_VALUE;
-        for (int q = 0; q < n; q++) {
-            for (int v = 0; v < 4; v++) {
-                int k = 4 * q + v;
-                int i = LocalEnsembleDecoder.neighbour(ys[q], shiftY[v], h);
-                int j = LocalEnsembleDecoder.neighbour(xs[q], shiftX[v], w);
-                // rel is measured from the unshifted query, in latent half-pixels.
-                relY[k] = (ys[q] - centre(h, i)) * h;
-                relX[k] = (xs[q] - centre(w, j)) * w;
-                area[k] = Math.abs(relY[k] * relX[k]) + LocalEnsembleDecoder.AREA_EPSILON;
-                pairI[k] = i;
-                pairJ[k] = j;
-                i0 = Math.min(i0, i);
-                i1 = Math.max(i1, i);
-                j0 = Math.min(j0, j);
-                j1 = Math.max(j1, j);
+        IntStream.range(0, (n + QUERY_CHUNK - 1) / QUERY_CHUNK).parallel().forEach(chunk -> {
+            for (int q = chunk * QUERY_CHUNK, last = Math.min(n, q + QUERY_CHUNK); q < last; q++) {
+                for (int v = 0; v < 4; v++) {
+                    int k = 4 * q + v;
+                    int i = LocalEnsembleDecoder.neighbour(ys[q], shiftY[v], h);
+                    int j = LocalEnsembleDecoder.neighbour(xs[q], shiftX[v], w);
+                    // rel is measured from the unshifted query, in latent half-pixels.
+                    relY[k] = (ys[q] - centre(h, i)) * h;
+                    relX[k] = (xs[q] - centre(w, j)) * w;
+                    area[k] = Math.abs(relY[k] * relX[k]) + LocalEnsembleDecoder.AREA_EPSILON;
+                    pairI[k] = i;
+                    pairJ[k] = j;
+                }
             }
-        }
+        });
         if (n == 0) {
             return new float[0];
         }
+        int i0 = IntStream.of(pairI).min().getAsInt();
+        int i1 = IntStream.of(pairI).max().getAsInt();
+        int j0 = IntStream.of(pairJ).min().getAsInt();
+        int j1 = IntStream.of(pairJ).max().getAsInt();
         float[] mod = UnfoldedLatents.run(latentMlp, latents.feat(), i0, i1, j0, j1, relCell);
         // Pairs grouped by latent (a counting sort), so that each latent's render MLP runs on all its pairs.
         int columns = j1 - j0 + 1;

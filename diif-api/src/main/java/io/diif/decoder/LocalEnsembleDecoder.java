@@ -22,6 +22,8 @@ abstract class LocalEnsembleDecoder extends CentreQueryDecoder {
     private static final double SHIFT_EPSILON = 1e-6;
     /** Added to each area so that a weight is never 0/0 (reference: 1e-9). */
     static final float AREA_EPSILON = 1e-9f;
+    /** Queries per parallel task when blending. */
+    private static final int BLEND_CHUNK = 4096;
     /** Queries per parallel task when filling the MLP input. */
     private static final int QUERY_CHUNK = 256;
 
@@ -79,15 +81,17 @@ abstract class LocalEnsembleDecoder extends CentreQueryDecoder {
      */
     static float[] blend(float[] pred, float[] area, int n) {
         float[] rgb = new float[3 * n];
-        for (int q = 0; q < n; q++) {
-            float total = area[4 * q] + area[4 * q + 1] + area[4 * q + 2] + area[4 * q + 3];
-            for (int v = 0; v < 4; v++) {
-                float weight = area[4 * q + 3 - v] / total;
-                for (int ch = 0; ch < 3; ch++) {
-                    rgb[3 * q + ch] += pred[(4 * q + v) * 3 + ch] * weight;
+        IntStream.range(0, (n + BLEND_CHUNK - 1) / BLEND_CHUNK).parallel().forEach(chunk -> {
+            for (int q = chunk * BLEND_CHUNK, end = Math.min(n, q + BLEND_CHUNK); q < end; q++) {
+                float total = area[4 * q] + area[4 * q + 1] + area[4 * q + 2] + area[4 * q + 3];
+                for (int v = 0; v < 4; v++) {
+                    float weight = area[4 * q + 3 - v] / total;
+                    for (int ch = 0; ch < 3; ch++) {
+                        rgb[3 * q + ch] += pred[(4 * q + v) * 3 + ch] * weight;
+                    }
                 }
             }
-        }
+        });
         return rgb;
     }
 
