@@ -18,7 +18,7 @@ import java.util.stream.IntStream;
  *
  * <p>Predicting 27F weights per pixel and applying them is 442k multiply-accumulates per pixel at the paper's
  * size, and no GEMM. Two exact rearrangements remove nearly all of it: the weights depend on the pixel only
- * through (u, v), which take few distinct values (s per axis at an integer scale), so the hidden layers run
+ * through (u, v), which take far fewer distinct values than there are pixels, so the hidden layers run
  * once per distinct pair ({@link Networks#metaSrWeightHidden}); and the last Linear is re-associated with the
  * product, so its 27F-wide weight meets the unfold once per latent ({@link Networks#metaSrFeatureProjection}),
  * leaving three dot products of length h per pixel.
