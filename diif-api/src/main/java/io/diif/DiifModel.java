@@ -6,7 +6,9 @@ import io.diif.decoder.DlteDecoder;
 import io.diif.decoder.FixedScaleDecoder;
 import io.diif.decoder.Latents;
 import io.diif.decoder.LiifDecoder;
+import io.diif.decoder.LmLiifDecoder;
 import io.diif.decoder.LteDecoder;
+import io.diif.decoder.MetaSrDecoder;
 import io.diif.geometry.Window;
 import io.diif.graph.Graph;
 import io.diif.image.ImageCodec;
@@ -106,6 +108,12 @@ public final class DiifModel implements AutoCloseable {
         }
         if (d instanceof ModelConfig.NoDecoder) {
             return new FixedScaleDecoder(model, backend, tileRows);
+        }
+        if (d instanceof ModelConfig.MetaSr) {
+            return new MetaSrDecoder(model, backend, tileRows);
+        }
+        if (d instanceof ModelConfig.LmLiif) {
+            return new LmLiifDecoder(model, backend, tileRows);
         }
         return new LiifDecoder(model, backend, tileRows);
     }

@@ -1,6 +1,5 @@
 package io.diif.decoder;
 
-import io.diif.geometry.Window;
 import io.diif.graph.Graph;
 import io.diif.model.ModelFile;
 import io.diif.network.Networks;
@@ -15,19 +14,20 @@ import java.util.stream.IntStream;
  * ({@link #mlpInput}), and an area-weighted blend. Coordinates follow LIIF's float32 arithmetic step by
  * step, because at the image border the clamp makes results sensitive to the last bit.
  */
-abstract class LocalEnsembleDecoder implements Decoder {
+abstract class LocalEnsembleDecoder extends CentreQueryDecoder {
     /** Vertex offsets, row then column, in the reference's order: (−1,−1), (−1,+1), (+1,−1), (+1,+1). */
-    private static final int[] VY = {-1, -1, 1, 1};
-    private static final int[] VX = {-1, 1, -1, 1};
+    static final int[] VY = {-1, -1, 1, 1};
+    static final int[] VX = {-1, 1, -1, 1};
     /** LIIF's eps_shift, which keeps a shifted query off latent boundaries, and its clamp margin. */
     private static final double SHIFT_EPSILON = 1e-6;
     /** Added to each area so that a weight is never 0/0 (reference: 1e-9). */
-    private static final float AREA_EPSILON = 1e-9f;
+    static final float AREA_EPSILON = 1e-9f;
+    /** Queries per parallel task when blending. */
+    private static final int BLEND_CHUNK = 4096;
     /** Queries per parallel task when filling the MLP input. */
     private static final int QUERY_CHUNK = 256;
 
     final CompiledGraphs compiled;
-    private final int tileRows;
     private final Graph mlpGraph;
     private final Executable mlp;
     private final int inputWidth;
@@ -35,7 +35,7 @@ abstract class LocalEnsembleDecoder implements Decoder {
     private final int mlpValues;
 
     LocalEnsembleDecoder(ModelFile model, Backend backend, int tileRows) {
-        this.tileRows = tileRows;
+        super(tileRows);
         this.mlpGraph = Networks.mlp(model, backend.biasAsInputColumn());
         this.mlpValues = model.parameter("imnet.layers.0.weight").dim(1);
         this.inputWidth = mlpGraph.input().channels();
@@ -56,61 +56,9 @@ abstract class LocalEnsembleDecoder implements Decoder {
     void addResidual(Latents latents, float[] ys, float[] xs, float[] rgb) {
     }
 
-    /** LIIF's make_coord: centre k of n cells, fl(−1 + 1/n) + fl(2/n)·k in float32. */
-    static float centre(int n, double k) {
-        float base = (float) (-1.0 + 1.0 / n);
-        float step = (float) (2.0 / n);
-        return base + step * (float) k;
-    }
-
-    @Override
-    public void render(Latents latents, int outHeight, int outWidth, Window window, float[] out, Progress progress) {
-        int plane = window.width() * window.height();
-        int rowsPerTile = Math.max(1, (tileRows / 4) / window.width());
-        for (int r0 = 0; r0 < window.height(); r0 += rowsPerTile) {
-            int r1 = Math.min(window.height(), r0 + rowsPerTile);
-            int n = (r1 - r0) * window.width();
-            float[] ys = new float[n];
-            float[] xs = new float[n];
-            for (int r = r0; r < r1; r++) {
-                float y = centre(outHeight, window.y() + r);
-                for (int c = 0; c < window.width(); c++) {
-                    ys[(r - r0) * window.width() + c] = y;
-                    xs[(r - r0) * window.width() + c] = centre(outWidth, window.x() + c);
-                }
-            }
-            float[] rgb = query(latents, outHeight, outWidth, ys, xs);
-            int offset = r0 * window.width();
-            for (int q = 0; q < n; q++) {
-                out[offset + q] = rgb[3 * q];
-                out[plane + offset + q] = rgb[3 * q + 1];
-                out[2 * plane + offset + q] = rgb[3 * q + 2];
-            }
-            progress.advance(n);
-        }
-    }
-
-    @Override
-    public float[] sample(Latents latents, int outHeight, int outWidth, double[] ys, double[] xs) {
-        int n = ys.length;
-        float[] out = new float[3 * n];
-        int chunk = Math.max(1, tileRows / 4);
-        for (int at = 0; at < n; at += chunk) {
-            int m = Math.min(chunk, n - at);
-            float[] gy = new float[m];
-            float[] gx = new float[m];
-            for (int p = 0; p < m; p++) {
-                // Pixel centres (k + ½) land exactly on make_coord's values, so sampling equals rendering.
-                gy[p] = centre(outHeight, ys[at + p] - 0.5);
-                gx[p] = centre(outWidth, xs[at + p] - 0.5);
-            }
-            System.arraycopy(query(latents, outHeight, outWidth, gy, gx), 0, out, 3 * at, 3 * m);
-        }
-        return out;
-    }
-
     /** LIIF's query_rgb for global coordinates in [−1, 1]. */
-    private float[] query(Latents latents, int outHeight, int outWidth, float[] ys, float[] xs) {
+    @Override
+    float[] query(Latents latents, int outHeight, int outWidth, float[] ys, float[] xs) {
         int n = ys.length;
         float[] relCell = relCell(latents.height(), latents.width(), outHeight, outWidth);
         float[] area = new float[4 * n];
@@ -122,42 +70,74 @@ abstract class LocalEnsembleDecoder implements Decoder {
                 pred = out.toArray();
             }
         }
-        float[] rgb = new float[3 * n];
-        for (int q = 0; q < n; q++) {
-            float total = area[4 * q] + area[4 * q + 1] + area[4 * q + 2] + area[4 * q + 3];
-            for (int v = 0; v < 4; v++) {
-                // Each prediction is weighted by the area of the diagonally opposite vertex.
-                float weight = area[4 * q + 3 - v] / total;
-                for (int ch = 0; ch < 3; ch++) {
-                    rgb[3 * q + ch] += pred[(4 * q + v) * 3 + ch] * weight;
-                }
-            }
-        }
+        float[] rgb = blend(pred, area, n);
         addResidual(latents, ys, xs, rgb);
         return rgb;
+    }
+
+    /**
+     * LIIF's area-weighted blend of the four vertex predictions of n queries ({@code pred}: 3 values per query
+     * and vertex, query-major): each is weighted by the area of the diagonally opposite vertex.
+     */
+    static float[] blend(float[] pred, float[] area, int n) {
+        float[] rgb = new float[3 * n];
+        IntStream.range(0, (n + BLEND_CHUNK - 1) / BLEND_CHUNK).parallel().forEach(chunk -> {
+            for (int q = chunk * BLEND_CHUNK, end = Math.min(n, q + BLEND_CHUNK); q < end; q++) {
+                float total = area[4 * q] + area[4 * q + 1] + area[4 * q + 2] + area[4 * q + 3];
+                for (int v = 0; v < 4; v++) {
+                    float weight = area[4 * q + 3 - v] / total;
+                    for (int ch = 0; ch < 3; ch++) {
+                        rgb[3 * q + ch] += pred[(4 * q + v) * 3 + ch] * weight;
+                    }
+                }
+            }
+        });
+        return rgb;
+    }
+
+    /** The shift towards vertex offset {@code d} (±1) on an axis of n latents: one float32 constant, fl(d/n + eps). */
+    static float vertexShift(int d, int n) {
+        return (float) (d * (1.0 / n) + SHIFT_EPSILON);
+    }
+
+    /** The latent a query at {@code q} (global coordinate) picks when shifted by {@code shift}, clamp included. */
+    static int neighbour(float q, float shift, int n) {
+        float low = (float) (-1 + SHIFT_EPSILON);
+        float high = (float) (1 - SHIFT_EPSILON);
+        return nearest(Math.min(Math.max(q + shift, low), high), n);
+    }
+
+    /**
+     * cell = 2/out in float32, clipped for scales beyond max_scale (the official tests' "cell clip": times
+     * max(out/(in·max_scale), 1)), then times the latent grid size {@code in}.
+     */
+    static float clippedRelCell(int in, int out, double maxScale) {
+        float cell = (float) (2.0 / out);
+        if (!Double.isNaN(maxScale)) {
+            cell *= (float) Math.max(out / (in * maxScale), 1.0);
+        }
+        return cell * in;
     }
 
     /** The MLP input rows of every query and vertex, and the areas that weight them. */
     private void fillInput(Latents latents, float[] ys, float[] xs, float[] relCell, Rows input, float[] area) {
         int h = latents.height();
         int w = latents.width();
-        float low = (float) (-1 + SHIFT_EPSILON);
-        float high = (float) (1 - SHIFT_EPSILON);
         int chunks = (ys.length + QUERY_CHUNK - 1) / QUERY_CHUNK;
         // The vertex shifts are the same for every query.
         float[] shiftY = new float[4];
         float[] shiftX = new float[4];
         for (int v = 0; v < 4; v++) {
-            shiftY[v] = (float) (VY[v] * (1.0 / h) + SHIFT_EPSILON);
-            shiftX[v] = (float) (VX[v] * (1.0 / w) + SHIFT_EPSILON);
+            shiftY[v] = vertexShift(VY[v], h);
+            shiftX[v] = vertexShift(VX[v], w);
         }
         IntStream.range(0, chunks).parallel().forEach(chunk -> {
             float[] row = RowBlocks.rowWithBiasColumn(input, mlpValues);
             RowBlocks out = new RowBlocks(input, 4 * chunk * QUERY_CHUNK);
             for (int q = chunk * QUERY_CHUNK, end = Math.min(ys.length, q + QUERY_CHUNK); q < end; q++) {
                 for (int v = 0; v < 4; v++) {
-                    int i = nearest(Math.min(Math.max(ys[q] + shiftY[v], low), high), h);
-                    int j = nearest(Math.min(Math.max(xs[q] + shiftX[v], low), high), w);
+                    int i = neighbour(ys[q], shiftY[v], h);
+                    int j = neighbour(xs[q], shiftX[v], w);
                     float relY = (ys[q] - centre(h, i)) * h;
                     float relX = (xs[q] - centre(w, j)) * w;
                     mlpInput(latents, i, j, relY, relX, relCell, row);

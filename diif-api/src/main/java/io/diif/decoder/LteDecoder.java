@@ -46,21 +46,10 @@ public final class LteDecoder extends LocalEnsembleDecoder {
         return new Latents(feat, feat.withData(m, 2 * hid), input);
     }
 
-    /**
-     * cell = (2/oh, 2/ow), clipped per axis for scales beyond max_scale (the official test's "cell clip":
-     * times max(o/(in·max_scale), 1)), then times the latent grid size.
-     */
+    /** cell = (2/oh, 2/ow), clipped per axis for scales beyond max_scale, then times the latent grid size. */
     @Override
     float[] relCell(int height, int width, int outHeight, int outWidth) {
-        return new float[] {relCell(height, outHeight), relCell(width, outWidth)};
-    }
-
-    private float relCell(int in, int out) {
-        float cell = (float) (2.0 / out);
-        if (!Double.isNaN(maxScale)) {
-            cell *= (float) Math.max(out / (in * maxScale), 1.0);
-        }
-        return cell * in;
+        return new float[] {clippedRelCell(height, outHeight, maxScale), clippedRelCell(width, outWidth, maxScale)};
     }
 
     /** z (hid values): coef[m]·cos(π f_m) for m < hid/2, coef[m]·sin(π f_{m − hid/2}) after. */

@@ -24,6 +24,8 @@ public record ModelConfig(int format, String name, EncoderConfig encoder, Decode
     static final int MAX_DEPTH = 1024;
     /** Default max_scale when the field is absent: DIIF clamps past ×4 (algorithm §4). */
     private static final double DIIF_MAX_SCALE = 4.0;
+    /** LM-LIIF's test/demo cell clip at ×4 (baselines §5.1). */
+    private static final double LMLIIF_MAX_SCALE = 4.0;
     /** LTE's official test/demo cell clip at ×4 (zoo §3.2). */
     private static final double LTE_MAX_SCALE = 4.0;
     /** DLTE's code default fixed_area = False: never clamp (zoo §4.2). */
@@ -44,7 +46,7 @@ public record ModelConfig(int format, String name, EncoderConfig encoder, Decode
     }
 
     /** Decoder architectures. */
-    public sealed interface DecoderConfig permits CoarseToFine, Liif, Lte, NoDecoder {
+    public sealed interface DecoderConfig permits CoarseToFine, Liif, Lte, NoDecoder, MetaSr, LmLiif {
         String type();
     }
 
@@ -234,6 +236,86 @@ public record ModelConfig(int format, String name, EncoderConfig encoder, Decode
         }
     }
 
+    /**
+     * MetaSR's meta-upscale as LIIF ports it (baselines §1): an MLP of (offset in the LR pixel, height ratio)
+     * predicts a 3×3 filter over the F feature channels per output pixel, applied to the latent whose cell
+     * holds the pixel's top-left corner.
+     *
+     * @param hidden the weight-prediction MLP's hidden widths (ReLU after each; a Linear to 27F follows)
+     */
+    public record MetaSr(List<Integer> hidden) implements DecoderConfig {
+        public MetaSr {
+            hidden = List.copyOf(hidden);
+        }
+
+        @Override
+        public String type() {
+            return "metasr";
+        }
+
+        /** Width of the last hidden layer, the input of the weight-producing Linear. */
+        public int lastHidden() {
+            return hidden.get(hidden.size() - 1);
+        }
+
+        /**
+         * Multiply-accumulates per output pixel of the reference computation (baselines §9): the MLP on
+         * [u, v, ρ], its 27F-value output layer, and the 9F × 3 product with the unfolded latent.
+         */
+        public long referenceMacsPerPixel(int features) {
+            return mlpMacs(3, hidden, 27 * features) + 27L * features;
+        }
+    }
+
+    /**
+     * LM-LIIF from LMF (baselines §5): a latent MLP (hypernet) turns each 3×3-unfolded latent and the
+     * request's cell into a compressed code and per-layer scale and shift modulations; a narrow render MLP,
+     * modulated per latent, decodes each query with LIIF's local ensemble.
+     *
+     * @param hypernetHidden the latent MLP's hidden widths (ReLU after each; a Linear to 2·hd·D + hd follows)
+     * @param hiddenDim hd, the render MLP's width
+     * @param hiddenDepth D, the render MLP's modulated hidden layers (a Linear to RGB follows)
+     * @param maxScale the cell is clipped to 2/maxScale (in LR units) on an axis scaled beyond it; NaN = never
+     */
+    public record LmLiif(List<Integer> hypernetHidden, int hiddenDim, int hiddenDepth, double maxScale)
+            implements DecoderConfig {
+        public LmLiif {
+            hypernetHidden = List.copyOf(hypernetHidden);
+        }
+
+        @Override
+        public String type() {
+            return "lmliif";
+        }
+
+        /** M = 2·hd·D + hd: the scale and shift of every render layer, then the compressed latent code. */
+        public int modulations() {
+            return 2 * hiddenDim * hiddenDepth + hiddenDim;
+        }
+
+        /**
+         * Multiply-accumulates per output pixel of the reference computation at an output/input pixel ratio
+         * of {@code scale²} (baselines §9): four render-MLP runs, their scale modulations, and the latent MLP
+         * shared by the scale² pixels of a latent.
+         */
+        public double referenceMacsPerPixel(int features, double scale) {
+            int hd = hiddenDim;
+            long render = (long) (hd + 4) * hd + (long) (hiddenDepth - 1) * hd * hd + 3L * hd;
+            long latent = mlpMacs(9 * features + 2, hypernetHidden, modulations());
+            return 4.0 * (render + (long) hiddenDepth * hd) + latent / (scale * scale);
+        }
+    }
+
+    /** Multiply-accumulates of one run of an MLP {@code in → hidden… → out}. */
+    private static long mlpMacs(int in, List<Integer> hidden, int out) {
+        long macs = 0;
+        for (int width : hidden) {
+            macs += (long) in * width;
+            in = width;
+        }
+        return macs + (long) in * out;
+    }
+
     /** Parses and validates the config JSON; {@code what} names the file in errors. */
     public static ModelConfig parse(String json, String what) {
         Object root = Json.parse(json, what + " config");
@@ -374,8 +456,26 @@ public record ModelConfig(int format, String name, EncoderConfig encoder, Decode
                 dec.allow("type");
                 return new NoDecoder();
             }
+            case "metasr" -> {
+                dec.allow("type", "hidden");
+                return new MetaSr(dec.widths("hidden"));
+            }
+            case "lmliif" -> {
+                dec.allow("type", "hypernet_hidden", "hidden_dim", "hidden_depth", "mod_scale", "mod_shift",
+                        "mod_input", "max_scale");
+                List<Integer> hypernet = dec.widths("hypernet_hidden");
+                int hd = (int) dec.integer("hidden_dim", 1, MAX_WIDTH);
+                int depth = (int) dec.integer("hidden_depth", 1, 64);
+                // The only published setting. Required, not defaulted: LMF's constructor defaults differ
+                // between its versions, so a file that leaves them out says nothing reliable.
+                for (String flag : List.of("mod_scale", "mod_shift", "mod_input")) {
+                    dec.require(flag);
+                    dec.requireFlag(flag, true);
+                }
+                return new LmLiif(hypernet, hd, depth, dec.maxScale(LMLIIF_MAX_SCALE));
+            }
             default -> throw new ModelFormatException(dec.where + ": decoder type \"" + type
-                    + "\" is not supported (supported: diif, dlte, liif, lte, none)");
+                    + "\" is not supported (supported: diif, dlte, liif, lte, metasr, lmliif, none)");
         }
     }
 

@@ -76,6 +76,14 @@ public final class TensorLayout {
             mlp(t, "imnet.layers", hid, l.hidden(), true);
         } else if (config.decoder() instanceof ModelConfig.Liif l) {
             mlp(t, "imnet.layers", 9 * f + 4, l.hidden(), true);
+        } else if (config.decoder() instanceof ModelConfig.MetaSr m) {
+            int in = mlp(t, "imnet.layers", 3, m.hidden(), false);
+            linear(t, "imnet.layers." + 2 * m.hidden().size(), 27 * f, in);
+        } else if (config.decoder() instanceof ModelConfig.LmLiif l) {
+            int in = mlp(t, "hypernet.layers", 9 * f + 2, l.hypernetHidden(), false);
+            linear(t, "hypernet.layers." + 2 * l.hypernetHidden().size(), l.modulations(), in);
+            mlp(t, "imnet.layers", l.hiddenDim() + 4, Collections.nCopies(l.hiddenDepth(), l.hiddenDim()),
+                    true);
         }
         return Collections.unmodifiableMap(t);
     }

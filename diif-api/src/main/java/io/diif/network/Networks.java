@@ -31,7 +31,12 @@ public final class Networks {
         } else if (d instanceof ModelConfig.Dlte || d instanceof ModelConfig.Lte) {
             list.add(fourierMaps(model));
         }
-        if (d instanceof ModelConfig.CoarseToFine) {
+        if (d instanceof ModelConfig.MetaSr) {
+            list.add(metaSrWeightHidden(model));
+            list.add(metaSrFeatureProjection(model));
+        } else if (d instanceof ModelConfig.LmLiif) {
+            list.add(lmLiifLatentMlp(model));
+        } else if (d instanceof ModelConfig.CoarseToFine) {
             list.add(coarseStage(model, false, false));
             list.add(coarseStage(model, true, false));
             list.add(fineStage(model, true, false));
@@ -162,16 +167,104 @@ public final class Networks {
         int in = w1.dim(1);
         int block = b * b * f;
         float[] weight = new float[hc * block];
-        for (int o = 0; o < hc; o++) {
-            for (int c = 0; c < f; c++) {
-                for (int k = 0; k < b * b; k++) {
-                    weight[o * block + k * f + c] = w1.values()[o * in + c * b * b + k];
-                }
-            }
-        }
+        unfoldedChannelsLast(w1.values(), in, f, b * b, weight, block);
         Parameter p = new Parameter("imnet.layers.0.weight[:, :B²F] (dy, dx, f)", new int[] {hc, block}, weight);
         Graph.Builder g = Graph.builder("diif-corner-projection", Graph.Layout.ROWS, block);
         return g.build(g.linear(g.input(), p, null));
+    }
+
+    /**
+     * Copies the columns of a weight {@code [rows, in]} that read a K-position unfold channel-major
+     * ({@code c·K + k}, as the reference's unfold) into {@code target} {@code [rows, width]} channels-last
+     * ({@code k·F + c}), the order in which the core copies an unfold out of a channels-last window.
+     */
+    private static void unfoldedChannelsLast(float[] weight, int in, int f, int positions, float[] target,
+            int width) {
+        int rows = weight.length / in;
+        for (int o = 0; o < rows; o++) {
+            for (int c = 0; c < f; c++) {
+                for (int k = 0; k < positions; k++) {
+                    target[o * width + k * f + c] = weight[o * in + c * positions + k];
+                }
+            }
+        }
+    }
+
+    /**
+     * MetaSR's weight-prediction MLP up to its last hidden activation: [u, v, ρ] → h, Linear + ReLU per
+     * hidden layer (baselines §1 step 5). The core runs it once per distinct offset pair of a render.
+     */
+    public static Graph metaSrWeightHidden(ModelFile model) {
+        ModelConfig.MetaSr d = metaSr(model);
+        Graph.Builder g = Graph.builder("metasr-weight-hidden", Graph.Layout.ROWS, 3);
+        Node x = g.input();
+        for (int i = 0; i < d.hidden().size(); i++) {
+            x = g.relu(linear(g, x, model, "imnet.layers." + 2 * i));
+        }
+        return g.build(x);
+    }
+
+    /**
+     * MetaSR's last Linear re-associated with the per-pixel product (baselines §1 step 6): rgb_o =
+     * Σ_k feat9_k (Σ_m W[3k+o, m]·a_m + b[3k+o]) = Σ_m a_m P[o·h + m] + P[3h + o], where P = feat9 ·
+     * [W reshaped | b reshaped] depends on the latent only. This graph maps an unfolded latent (channels-last,
+     * 9F) to P (3h + 3 values, no bias), so the 27F-wide weight layer runs once per latent instead of once
+     * per output pixel and what is left per pixel is 3 dot products of length h.
+     */
+    public static Graph metaSrFeatureProjection(ModelFile model) {
+        ModelConfig.MetaSr d = metaSr(model);
+        int f = model.config().encoder().features();
+        int h = d.lastHidden();
+        String last = "imnet.layers." + 2 * d.hidden().size();
+        float[] w = model.parameter(last + ".weight").values();
+        float[] b = model.parameter(last + ".bias").values();
+        int unfolded = 9 * f;
+        int out = 3 * h + 3;
+        // Reference layout first: row n of [out, 9F] reads the unfold channel-major (k = c·9 + dy·3 + dx).
+        float[] channelMajor = new float[out * unfolded];
+        for (int k = 0; k < unfolded; k++) {
+            for (int o = 0; o < 3; o++) {
+                for (int m = 0; m < h; m++) {
+                    channelMajor[(o * h + m) * unfolded + k] = w[(3 * k + o) * h + m];
+                }
+                channelMajor[(3 * h + o) * unfolded + k] = b[3 * k + o];
+            }
+        }
+        float[] weight = new float[out * unfolded];
+        unfoldedChannelsLast(channelMajor, unfolded, f, 9, weight, unfolded);
+        Parameter p = new Parameter(last + " re-associated [3h+3, 9F] (dy, dx, f)", new int[] {out, unfolded},
+                weight);
+        Graph.Builder g = Graph.builder("metasr-feature-projection", Graph.Layout.ROWS, unfolded);
+        return g.build(g.linear(g.input(), p, null));
+    }
+
+    /**
+     * LM-LIIF's latent MLP (hypernet, baselines §5.2): [feat9 channels-last (9F), rc_h, rc_w] → the M
+     * modulations of one latent, Linear + ReLU per hidden layer and a Linear after.
+     */
+    public static Graph lmLiifLatentMlp(ModelFile model) {
+        if (!(model.config().decoder() instanceof ModelConfig.LmLiif d)) {
+            throw new IllegalArgumentException("not an LM-LIIF model");
+        }
+        int f = model.config().encoder().features();
+        Parameter w0 = model.parameter("hypernet.layers.0.weight");
+        int in = w0.dim(1);
+        float[] weight = w0.values().clone();
+        unfoldedChannelsLast(w0.values(), in, f, 9, weight, in);
+        Graph.Builder g = Graph.builder("lmliif-latent-mlp", Graph.Layout.ROWS, in);
+        Node x = g.linear(g.input(), new Parameter(w0.name() + " (dy, dx, f)", w0.shape(), weight),
+                model.parameter("hypernet.layers.0.bias"));
+        for (int i = 1; i <= d.hypernetHidden().size(); i++) {
+            x = linear(g, g.relu(x), model, "hypernet.layers." + 2 * i);
+        }
+        return g.build(x);
+    }
+
+    private static ModelConfig.MetaSr metaSr(ModelFile model) {
+        if (!(model.config().decoder() instanceof ModelConfig.MetaSr d)) {
+            throw new IllegalArgumentException("not a MetaSR model");
+        }
+        return d;
     }
 
     /**

@@ -426,6 +426,13 @@ public final class DiifCli {
                     .append(")");
         } else if (c.decoder() instanceof ModelConfig.NoDecoder) {
             sb.append("no decoder (renders only its fixed scale)");
+        } else if (c.decoder() instanceof ModelConfig.MetaSr m) {
+            sb.append("MetaSR decoder (weight MLP ").append(m.hidden()).append(")");
+        } else if (c.decoder() instanceof ModelConfig.LmLiif l) {
+            sb.append("LM-LIIF decoder (latent MLP ").append(l.hypernetHidden()).append(", render MLP ")
+                    .append(l.hiddenDepth()).append(" x ").append(l.hiddenDim()).append(" modulated, ")
+                    .append(Double.isNaN(l.maxScale()) ? "no cell clip" : "cell clip past x" + l.maxScale())
+                    .append(")");
         } else {
             sb.append(c.decoder().type()).append(" decoder");
         }

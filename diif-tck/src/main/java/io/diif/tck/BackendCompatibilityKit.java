@@ -72,8 +72,13 @@ public abstract class BackendCompatibilityKit {
     static final String DLTE = "model-dlte.safetensors";
     /** The model zoo: the RDN encoder (with DIIF), the LTE and DLTE decoders (with EDSR-baseline). */
     static final List<String> ZOO_MODELS = List.of(RDN_DIIF, LTE, DLTE);
+    static final String METASR = "model-metasr.safetensors";
+    static final String LMLIIF = "model-lmliif.safetensors";
+    /** MetaSR and LM-LIIF, from the baselines set. */
+    static final List<String> METASR_LMLIIF_MODELS = List.of(METASR, LMLIIF);
     /** One small model of every architecture. */
-    static final List<String> ALL_MODELS = Stream.concat(SMALL_MODELS.stream(), ZOO_MODELS.stream()).toList();
+    static final List<String> ALL_MODELS = Stream.of(SMALL_MODELS, ZOO_MODELS, METASR_LMLIIF_MODELS)
+            .flatMap(List::stream).toList();
     /** Decoders that run an MLP four times per output pixel: slow at x30 on reference backends. */
     static final List<String> PER_PIXEL_ENSEMBLE_MODELS = List.of(LIIF, LTE);
 
@@ -122,6 +127,15 @@ public abstract class BackendCompatibilityKit {
         @DisplayName("every model-zoo case (RDN encoder, LTE, DLTE) of the reference code is reproduced within 1e-5")
         Stream<DynamicTest> zooCases() {
             return reproduce(Golden.zooCases());
+        }
+
+        @TestFactory
+        @DisplayName("every MetaSR and LM-LIIF case of the reference code (LIIF's, LMF's) is reproduced within 1e-5")
+        Stream<DynamicTest> metaSrAndLmLiifCases() {
+            List<Golden.Case> cases = Golden.baselineCases().stream()
+                    .filter(c -> METASR_LMLIIF_MODELS.contains(c.model())).toList();
+            assertEquals(12, cases.size(), "six sizes of each model in cases.json");
+            return reproduce(cases);
         }
     }
 
@@ -475,7 +489,7 @@ public abstract class BackendCompatibilityKit {
         @Test
         @DisplayName("8 threads sharing one model get the single-threaded result")
         void eightThreads() throws Exception {
-            for (String m : List.of(DIIF_ROW_B4, LIIF, RDN_DIIF, LTE, DLTE)) {
+            for (String m : List.of(DIIF_ROW_B4, LIIF, RDN_DIIF, LTE, DLTE, METASR, LMLIIF)) {
                 checkEightThreads(m, 97, 71);
             }
         }
