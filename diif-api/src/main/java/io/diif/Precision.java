@@ -6,8 +6,9 @@ import java.util.stream.Collectors;
 
 /**
  * The arithmetic a backend runs a model's networks in. {@link #FP32} is exact to the numerical contract;
- * the reduced precisions trade a bounded loss (measured in {@code docs/performance.md}) for speed on CPUs
- * with the matching instructions. A backend that cannot run a precision refuses it when the model is built.
+ * the reduced precisions trade accuracy for speed on CPUs with the matching instructions, by how much is
+ * measured in {@code docs/performance.md}. A backend that cannot run a precision refuses it when the model
+ * is built.
  */
 public enum Precision {
     /** 32-bit floating point everywhere: the reference. */
