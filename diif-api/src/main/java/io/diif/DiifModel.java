@@ -353,9 +353,13 @@ public final class DiifModel implements AutoCloseable {
             return engine.preferredTileRows();
         }
 
+        /**
+         * False: a bias folded into the weight would be rounded with it, one constant error per output that
+         * no later layer averages away; kept apart, the engine adds it in float.
+         */
         @Override
         public boolean biasAsInputColumn() {
-            return engine.biasAsInputColumn();
+            return false;
         }
 
         @Override

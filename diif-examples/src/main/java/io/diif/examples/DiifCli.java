@@ -65,8 +65,8 @@ public final class DiifCli {
             "options: --model FILE (default: the bundled default model, when present)",
             "         --backend NAME (onnx, tensorflow, pytorch, java; default: -Ddiif.backend, $DIIF_BACKEND, else the",
             "         fastest present, in that order)",
-            "         --precision P (fp32 default; int8 on onnx: faster decoder layers, but it loses up to 0.6 dB",
-            "         PSNR and shifts flat colours, see docs/performance.md; bf16: no backend offers it yet)",
+            "         --precision P (fp32 default; int8 on onnx: faster decoder layers, but below x12 it loses more",
+            "         than 0.05 dB PSNR and shifts flat colours, see docs/performance.md; bf16: no backend yet)",
             "         --max-pixels N (output pixel limit), --quiet (no progress), --verbose (stack traces, logs)");
 
     private final PrintStream out;
