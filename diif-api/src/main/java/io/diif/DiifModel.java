@@ -21,12 +21,14 @@ import io.diif.network.Networks;
 import io.diif.spi.Backend;
 import io.diif.spi.Backends;
 import io.diif.spi.Executable;
+import io.diif.spi.ReducedLayers;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
@@ -61,6 +63,7 @@ public final class DiifModel implements AutoCloseable {
 
     private final ModelFile model;
     private final Backend backend;
+    private final Precision precision;
     private final Executable encoder;
     private final BandedEncoder bandedEncoder;
     private final Decoder decoder;
@@ -70,7 +73,12 @@ public final class DiifModel implements AutoCloseable {
 
     private DiifModel(Builder b, ModelFile model) {
         this.model = model;
-        this.backend = Backends.select(b.backend);
+        Backend engine = Backends.select(b.backend);
+        if (!engine.precisions().contains(b.precision)) {
+            throw new IllegalArgumentException(ReducedLayers.refusal(engine, b.precision));
+        }
+        this.backend = b.precision == Precision.FP32 ? engine : new ReducedPrecision(engine, b.precision);
+        this.precision = b.precision;
         this.maxOutputPixels = b.maxOutputPixels;
         this.maxInputPixels = b.maxInputPixels;
         Graph encoderGraph = Networks.encoder(model);
@@ -146,6 +154,11 @@ public final class DiifModel implements AutoCloseable {
     /** The name of the backend running this model. */
     public String backendName() {
         return backend.name();
+    }
+
+    /** The precision its networks run in ({@link Builder#precision}). */
+    public Precision precision() {
+        return precision;
     }
 
     /** The backend's own description (engine, version, threads). */
@@ -332,6 +345,55 @@ public final class DiifModel implements AutoCloseable {
                 + model.config().decoder().type() + ", " + backend.name() + "]";
     }
 
+    /**
+     * The backend as the decoders see it: every graph compiled in one precision. Owns nothing; the shared
+     * engine stays open.
+     */
+    private record ReducedPrecision(Backend engine, Precision precision) implements Backend {
+        @Override
+        public String name() {
+            return engine.name();
+        }
+
+        @Override
+        public String description() {
+            return engine.description() + ", " + precision.label();
+        }
+
+        @Override
+        public int preferredTileRows() {
+            return engine.preferredTileRows();
+        }
+
+        /**
+         * False: a bias folded into the weight would be rounded with it, one constant error per output that
+         * no later layer averages away; kept apart, the engine adds it in float.
+         */
+        @Override
+        public boolean biasAsInputColumn() {
+            return false;
+        }
+
+        @Override
+        public Set<Precision> precisions() {
+            return engine.precisions();
+        }
+
+        @Override
+        public Executable compile(Graph graph) {
+            return engine.compile(graph, precision);
+        }
+
+        @Override
+        public Executable compile(Graph graph, Precision other) {
+            return engine.compile(graph, other);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
     /** Configures where a model comes from, which backend runs it, and its safety limits. */
     public static final class Builder {
         private Path path;
@@ -345,6 +407,7 @@ public final class DiifModel implements AutoCloseable {
         /** 0: the backend's {@link Backend#preferredTileRows()}. */
         private int tileRows;
         private long encoderBandPixels = DEFAULT_ENCODER_BAND_PIXELS;
+        private Precision precision = Precision.FP32;
 
         private Builder() {
         }
@@ -377,6 +440,15 @@ public final class DiifModel implements AutoCloseable {
         /** Names the backend ({@code pytorch}, {@code onnx}, …); default: property, environment, best available. */
         public Builder backend(String name) {
             this.backend = name;
+            return this;
+        }
+
+        /**
+         * The arithmetic of the networks: {@link Precision#FP32} (the default) or a reduced precision the
+         * backend supports ({@code build()} refuses one it does not, naming both).
+         */
+        public Builder precision(Precision precision) {
+            this.precision = Objects.requireNonNull(precision, "precision must not be null");
             return this;
         }
 

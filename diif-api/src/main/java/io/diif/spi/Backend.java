@@ -1,6 +1,9 @@
 package io.diif.spi;
 
+import io.diif.Precision;
 import io.diif.graph.Graph;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * A compute engine: turns engine-neutral graphs into runnable {@link Executable}s.
@@ -42,6 +45,28 @@ public interface Backend extends AutoCloseable {
 
     /** Compiles a graph (binding its parameters as constants). The result must be closed. */
     Executable compile(Graph graph);
+
+    /**
+     * The precisions {@link #compile(Graph, Precision)} accepts; always holds {@link Precision#FP32}. The
+     * default is float32 only.
+     */
+    default Set<Precision> precisions() {
+        return EnumSet.of(Precision.FP32);
+    }
+
+    /**
+     * Compiles a graph to run in {@code precision}: the layers {@link ReducedLayers#reducible} in it, the
+     * others in float32. The default compiles float32 and refuses every other precision.
+     *
+     * @throws UnsupportedOperationException if {@code precision} is not in {@link #precisions()}, naming it
+     *     and this backend
+     */
+    default Executable compile(Graph graph, Precision precision) {
+        if (precision != Precision.FP32) {
+            throw new UnsupportedOperationException(ReducedLayers.refusal(this, precision));
+        }
+        return compile(graph);
+    }
 
     /** Frees engine-wide resources. Executables compiled earlier must be closed before. */
     @Override

@@ -31,8 +31,8 @@ public final class Backends {
     public static final String ENVIRONMENT = "DIIF_BACKEND";
 
     private static final Logger LOG = LoggerFactory.getLogger(Backends.class);
-    private static final String HOW_TO_ADD = "Add one backend artifact next to diif-api, e.g. io.diif:diif-backend-pytorch"
-            + " (or diif-backend-onnx, diif-backend-tensorflow, or the pure-Java diif-backend-java).";
+    private static final String HOW_TO_ADD = "Add one backend artifact next to diif-api, e.g. io.diif:diif-backend-onnx"
+            + " (or diif-backend-tensorflow, diif-backend-pytorch, or the pure-Java diif-backend-java).";
 
     private static final Map<String, Backend> CREATED = new ConcurrentHashMap<>();
 
@@ -128,13 +128,67 @@ public final class Backends {
      * @throws IllegalStateException as {@link #select}
      */
     public static BackendProvider resolve(String requested) {
-        String name = firstNonBlank(requested, System.getProperty(PROPERTY), System.getenv(ENVIRONMENT));
+        return choose(requested).provider();
+    }
+
+    /** How a backend was picked: by name from one of the three places, or by priority. */
+    public enum Source {
+        /** Named in code (the model builder, or the command line's {@code --backend}). */
+        REQUESTED,
+        /** Named by the system property {@value Backends#PROPERTY}. */
+        PROPERTY,
+        /** Named by the environment variable {@value Backends#ENVIRONMENT}. */
+        ENVIRONMENT,
+        /** Nobody named one: the available backend with the highest priority. */
+        PRIORITY
+    }
+
+    /**
+     * The provider {@link #select} would use and why.
+     *
+     * @param among the usable providers, best first, when picked by priority (else just the named one)
+     */
+    public record Choice(BackendProvider provider, Source source, List<BackendProvider> among) {
+        public Choice {
+            among = List.copyOf(among);
+        }
+
+        /** One line for humans: {@code named by -Ddiif.backend}, or the priorities it won against. */
+        public String reason() {
+            return switch (source) {
+                case REQUESTED -> "named explicitly";
+                case PROPERTY -> "named by -D" + PROPERTY;
+                case ENVIRONMENT -> "named by $" + ENVIRONMENT;
+                case PRIORITY -> among.size() == 1 ? "the only backend available"
+                        : "highest priority of " + String.join(", ", among.stream()
+                                .map(p -> p.name() + " " + p.priority()).toList());
+            };
+        }
+    }
+
+    /**
+     * The provider {@link #select} would use, with how it was picked, without creating its backend.
+     *
+     * @throws IllegalStateException as {@link #select}
+     */
+    public static Choice choose(String requested) {
+        Source source = Source.REQUESTED;
+        String name = requested;
+        if (name == null || name.isBlank()) {
+            source = Source.PROPERTY;
+            name = System.getProperty(PROPERTY);
+        }
+        if (name == null || name.isBlank()) {
+            source = Source.ENVIRONMENT;
+            name = System.getenv(ENVIRONMENT);
+        }
         Discovery discovery = discover();
-        if (name != null) {
+        if (name != null && !name.isBlank()) {
             String wanted = name.trim().toLowerCase(Locale.ROOT);
-            return discovery.available().stream().filter(p -> p.name().equalsIgnoreCase(wanted)).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("diif backend '" + wanted + "' is not available ("
-                            + discovery.describe() + "). " + HOW_TO_ADD));
+            BackendProvider named = discovery.available().stream().filter(p -> p.name().equalsIgnoreCase(wanted))
+                    .findFirst().orElseThrow(() -> new IllegalStateException("diif backend '" + wanted
+                            + "' is not available (" + discovery.describe() + "). " + HOW_TO_ADD));
+            return new Choice(named, source, List.of(named));
         }
         if (discovery.available().isEmpty()) {
             throw new IllegalStateException("No diif backend found on the class path (" + discovery.describe()
@@ -145,15 +199,6 @@ public final class Backends {
             LOG.debug("Several diif backends found ({}); using {} (highest priority). Choose with -D{}=NAME",
                     discovery.availableNames(), chosen.name(), PROPERTY);
         }
-        return chosen;
-    }
-
-    private static String firstNonBlank(String... values) {
-        for (String v : values) {
-            if (v != null && !v.isBlank()) {
-                return v;
-            }
-        }
-        return null;
+        return new Choice(chosen, Source.PRIORITY, discovery.available());
     }
 }

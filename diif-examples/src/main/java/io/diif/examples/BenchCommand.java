@@ -2,11 +2,13 @@ package io.diif.examples;
 
 import io.diif.DiifModel;
 import io.diif.ImageRepresentation;
+import io.diif.Precision;
 import io.diif.graph.Graph;
 import io.diif.graph.Parameter;
 import io.diif.spi.Backend;
 import io.diif.spi.Backends;
 import io.diif.spi.Executable;
+import io.diif.spi.ReducedLayers;
 import io.diif.spi.Rows;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -23,6 +25,10 @@ import java.util.Random;
  * multiply-accumulates per output pixel as counted by the graphs that run; achieved GFLOP/s next to a
  * plain float32 GEMM of the decoder's shape on the same backend; peak resident memory. Medians of
  * several runs after at least 3 s of warm-up renders ({@code --warmup}). Prints a Markdown table.
+ *
+ * <p>{@code --precision fp32,int8} measures each row in every precision listed, the renders of the
+ * precisions taking turns, so that a ratio between them is taken at the same moments of a shared host.
+ * Each precision's decode is compared with the plain GEMM in that precision.
  */
 final class BenchCommand {
     private final PrintStream out;
@@ -40,7 +46,7 @@ final class BenchCommand {
         this.err = err;
     }
 
-    record Row(String backend, String model, int size, double scale, double encodeS, double decodeS, double totalS,
+    record Row(String backend, Precision precision, String model, int size, double scale, double encodeS, double decodeS, double totalS,
             double macsPerPixel, double gflops, double gemmGflops, long peakRssMb) {
     }
 
@@ -82,9 +88,16 @@ final class BenchCommand {
             throw new DiifCli.UsageException("--warmup must be between 0 and 3600 seconds, was " + a.option("--warmup"));
         }
         long warmupNanos = (long) (warmup * 1e9);
+        List<Precision> precisions = parsePrecisions(a.option("--precision"));
         List<Row> rows = new ArrayList<>();
         StringBuilder loads = new StringBuilder();
         for (String backend : backends) {
+            Backend engine = Backends.select(backend);
+            for (Precision p : precisions) {
+                if (!engine.precisions().contains(p)) {
+                    throw new IllegalArgumentException(ReducedLayers.refusal(engine, p));
+                }
+            }
             // First use in this JVM: loads the engine's native libraries and compiles the model.
             long loadStart = System.nanoTime();
             try (DiifModel first = DiifModel.builder().backend(backend).model(RandomModels.paper("edsr-diif", 0))
@@ -92,10 +105,16 @@ final class BenchCommand {
                 loads.append(String.format(Locale.ROOT, "- %s: engine + full-size DIIF model load %.2f s (first in"
                         + " this JVM; %s)%n", backend, (System.nanoTime() - loadStart) / 1e9, first.backendDescription()));
             }
-            try (PlainGemm plain = new PlainGemm(backend)) {
-                err.printf(Locale.ROOT, "bench: %s plain GEMM 256x256 on %d rows: %.1f GFLOP/s%n", backend,
-                        plain.rows, plain.gflops(21));
-                measureBackend(backend, models, sizes, scales, runs, warmupNanos, maxGmac, plain, rows);
+            List<PlainGemm> gemms = new ArrayList<>();
+            try {
+                for (Precision p : precisions) {
+                    gemms.add(new PlainGemm(backend, p));
+                    err.printf(Locale.ROOT, "bench: %s %s plain GEMM 256x256 on %d rows: %.1f GFLOP/s%n", backend,
+                            p.label(), gemms.get(gemms.size() - 1).rows, gemms.get(gemms.size() - 1).gflops(21));
+                }
+                measureBackend(backend, precisions, models, sizes, scales, runs, warmupNanos, maxGmac, gemms, rows);
+            } finally {
+                gemms.forEach(PlainGemm::close);
             }
         }
         String table = table(rows) + "\n" + loads;
@@ -158,12 +177,35 @@ final class BenchCommand {
                 : builder.model(Path.of(modelPath));
     }
 
-    private void measureBackend(String backend, List<String> models, int[] sizes, double[] scales, int runs,
-            long warmupNanos, double maxGmac, PlainGemm gemm, List<Row> rows) throws IOException {
+    static List<Precision> parsePrecisions(String option) {
+        List<Precision> precisions = new ArrayList<>();
+        for (String label : (option != null ? option : "fp32").split(",")) {
+            Precision p;
+            try {
+                p = Precision.parse(label);
+            } catch (IllegalArgumentException e) {
+                throw new DiifCli.UsageException("--precision: " + e.getMessage());
+            }
+            if (precisions.contains(p)) {
+                throw new DiifCli.UsageException("--precision lists " + p.label() + " twice");
+            }
+            precisions.add(p);
+        }
+        return precisions;
+    }
+
+    private void measureBackend(String backend, List<Precision> precisions, List<String> models, int[] sizes,
+            double[] scales, int runs, long warmupNanos, double maxGmac, List<PlainGemm> gemms, List<Row> rows)
+            throws IOException {
         int firstRowOfBackend = rows.size();
         for (String modelPath : models) {
             String name = modelName(modelPath);
-            try (DiifModel model = builder(modelPath, backend).build()) {
+            List<DiifModel> loaded = new ArrayList<>();
+            try {
+                for (Precision p : precisions) {
+                    loaded.add(builder(modelPath, backend).precision(p).build());
+                }
+                DiifModel model = loaded.get(0);
                 for (int size : sizes) {
                     float[] image = syntheticImage(size);
                     for (double scale : scales) {
@@ -187,46 +229,63 @@ final class BenchCommand {
                         // with a plateau at 0.07 s on the way, and read 0.061-0.072 s as a first row after 3 s.
                         long rowWarmup = rows.size() == firstRowOfBackend ? FIRST_ROW_WARMUP * warmupNanos
                                 : warmupNanos;
-                        rows.add(measure(backend, name, model, image, size, scale, o, macs, gemm, runs, rowWarmup));
-                        Row r = rows.get(rows.size() - 1);
-                        err.printf(Locale.ROOT, "bench: %s %s %d x%s: decode %.3f s, total %.3f s%n", backend, name,
-                                size, fmtScale(scale), r.decodeS(), r.totalS());
+                        for (Row r : measure(backend, precisions, name, loaded, image, size, scale, o, macs, gemms,
+                                runs, rowWarmup)) {
+                            rows.add(r);
+                            err.printf(Locale.ROOT, "bench: %s %s %s %d x%s: decode %.3f s, total %.3f s%n", backend,
+                                    r.precision().label(), name, size, fmtScale(scale), r.decodeS(), r.totalS());
+                        }
                     }
                 }
+            } finally {
+                loaded.forEach(DiifModel::close);
             }
         }
     }
 
-    private Row measure(String backend, String name, DiifModel model, float[] image, int size, double scale, int o,
-            double macs, PlainGemm gemm, int runs, long warmupNanos) {
+    /** One row per precision; {@code models} and {@code gemms} are in the order of {@code precisions}. */
+    private List<Row> measure(String backend, List<Precision> precisions, String name, List<DiifModel> models,
+            float[] image, int size, double scale, int o, double macs, List<PlainGemm> gemms, int runs,
+            long warmupNanos) {
         resetPeakRss();
-        double[] enc = new double[runs];
-        double[] dec = new double[runs];
-        double[] tot = new double[runs];
+        int n = precisions.size();
+        double[][] enc = new double[n][runs];
+        double[][] dec = new double[n][runs];
+        double[][] tot = new double[n][runs];
         // Warm-up until the JIT, the engines' pools and the C heap have settled: the first renders of a shape
         // page-fault fresh memory in, and code new to the JVM runs interpreted. A time, not a count: five
         // renders of a 0.05 s decode left it at 0.09-0.12 s where twenty settled at 0.05.
-        long spent = 0;
-        do {
-            long[] t = encodeAndRender(model, image, size, o);
-            spent += t[0] + t[1];
-        } while (spent < warmupNanos);
+        for (DiifModel model : models) {
+            long spent = 0;
+            do {
+                long[] t = encodeAndRender(model, image, size, o);
+                spent += t[0] + t[1];
+            } while (spent < warmupNanos);
+        }
         // The GEMM is timed right after each render: on a shared host the speed of the moment moves by tens
-        // of percent within a minute, and decode/GEMM should compare the two at the same moments.
-        double[] gemmGflops = new double[runs * GEMM_RUNS_PER_RENDER];
+        // of percent within a minute, and decode/GEMM should compare the two at the same moments. The
+        // precisions take turns render by render for the same reason.
+        double[][] gemmGflops = new double[n][runs * GEMM_RUNS_PER_RENDER];
         for (int r = 0; r < runs; r++) {
-            long[] t = encodeAndRender(model, image, size, o);
-            enc[r] = t[0] / 1e9;
-            dec[r] = t[1] / 1e9;
-            tot[r] = (t[0] + t[1]) / 1e9;
-            for (int g = 0; g < GEMM_RUNS_PER_RENDER; g++) {
-                gemmGflops[r * GEMM_RUNS_PER_RENDER + g] = gemm.gflops(1);
+            for (int p = 0; p < n; p++) {
+                long[] t = encodeAndRender(models.get(p), image, size, o);
+                enc[p][r] = t[0] / 1e9;
+                dec[p][r] = t[1] / 1e9;
+                tot[p][r] = (t[0] + t[1]) / 1e9;
+                for (int g = 0; g < GEMM_RUNS_PER_RENDER; g++) {
+                    gemmGflops[p][r * GEMM_RUNS_PER_RENDER + g] = gemms.get(p).gflops(1);
+                }
             }
         }
-        double d = median(dec);
-        double gflops = 2 * macs * o * (double) o / d / 1e9;
-        return new Row(backend, name, size, scale, median(enc), d, median(tot), macs, gflops, median(gemmGflops),
-                peakRssMb());
+        long peak = peakRssMb();
+        List<Row> result = new ArrayList<>();
+        for (int p = 0; p < n; p++) {
+            double d = median(dec[p]);
+            double gflops = 2 * macs * o * (double) o / d / 1e9;
+            result.add(new Row(backend, precisions.get(p), name, size, scale, median(enc[p]), d, median(tot[p]), macs,
+                    gflops, median(gemmGflops[p]), peak));
+        }
+        return result;
     }
 
     /** Encodes {@code image} and renders it at {@code o × o}: {encode, decode} in nanoseconds. */
@@ -240,17 +299,18 @@ final class BenchCommand {
     }
 
     /**
-     * One 256→256 dense layer on a decoder tile's worth of rows (the backend's {@link
-     * Backend#preferredTileRows()}): the shape of the decoder's big layers, compiled once so that it can be
-     * timed next to each measurement. Input and output stay where the engine keeps them ({@link Rows}), as
-     * the decoders' do: the GEMM is timed, not a copy of its operands between Java and the engine.
+     * One 256→256 dense layer and its ReLU on a decoder tile's worth of rows (the backend's {@link
+     * Backend#preferredTileRows()}): the shape of the decoder's big hidden layers, in the precision they run
+     * in, compiled once so that it can be timed next to each measurement. Input and output stay where the
+     * engine keeps them ({@link Rows}), as the decoders' do: the GEMM is timed, not a copy of its operands
+     * between Java and the engine.
      */
     static final class PlainGemm implements AutoCloseable {
         final int rows;
         private final Executable executable;
         private final Rows input;
 
-        PlainGemm(String backendName) {
+        PlainGemm(String backendName, Precision precision) {
             Backend backend = Backends.select(backendName);
             Random random = new Random(1);
             float[] w = new float[256 * 256];
@@ -258,9 +318,9 @@ final class BenchCommand {
                 w[i] = (float) random.nextGaussian() / 16;
             }
             Graph.Builder g = Graph.builder("gemm", Graph.Layout.ROWS, 256);
-            Graph graph = g.build(g.linear(g.input(), new Parameter("w", new int[] {256, 256}, w), null));
+            Graph graph = g.build(g.relu(g.linear(g.input(), new Parameter("w", new int[] {256, 256}, w), null)));
             this.rows = backend.preferredTileRows();
-            this.executable = backend.compile(graph);
+            this.executable = backend.compile(graph, precision);
             this.input = executable.allocate(rows, 256);
             float[] row = new float[256];
             for (int r = 0; r < rows; r++) {
@@ -307,13 +367,13 @@ final class BenchCommand {
 
     static String table(List<Row> rows) {
         StringBuilder sb = new StringBuilder();
-        sb.append("| backend | model | input | scale | output | encode s | decode s | upscale s | decoder MAC/px |"
+        sb.append("| backend | precision | model | input | scale | output | encode s | decode s | upscale s | decoder MAC/px |"
                 + " decode GFLOP/s | GEMM GFLOP/s | decode/GEMM | peak RSS MB |\n");
-        sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Row r : rows) {
             int o = (int) Math.rint(r.scale() * r.size());
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %d² | ×%s | %d² | %.3f | %.3f | %.3f | %,.0f | %.1f | %.1f"
-                    + " | %.0f%% | %d |%n", r.backend(), r.model(), r.size(), fmtScale(r.scale()), o, r.encodeS(),
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %d² | ×%s | %d² | %.3f | %.3f | %.3f | %,.0f | %.1f | %.1f"
+                    + " | %.0f%% | %d |%n", r.backend(), r.precision().label(), r.model(), r.size(), fmtScale(r.scale()), o, r.encodeS(),
                     r.decodeS(), r.totalS(), r.macsPerPixel(), r.gflops(), r.gemmGflops(),
                     100 * r.gflops() / r.gemmGflops(), r.peakRssMb()));
         }

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * The measurements behind the README's notes that {@code diif bench} does not make, on 64×64 inputs of
+ * The measurements behind docs/performance.md that {@code diif bench} does not make, on 64×64 inputs of
  * paper-size random models (Linux: reads {@code /proc/self/stat}). Run with the CLI jar on the class path:
  * <pre>
  * java -cp diif-examples/target/diif-cli.jar io.diif.examples.BenchHarness renders BACKEND MODEL SCALE N [TILE_ROWS]

@@ -4,6 +4,7 @@ import io.diif.Diif;
 import io.diif.DiifModel;
 import io.diif.FloatImage;
 import io.diif.ImageRepresentation;
+import io.diif.Precision;
 import io.diif.examples.eval.EvalCommand;
 import io.diif.geometry.Window;
 import io.diif.image.ImageFiles;
@@ -12,7 +13,6 @@ import io.diif.image.RowWriter;
 import io.diif.model.ModelConfig;
 import io.diif.model.ModelFile;
 import io.diif.model.ModelFormatException;
-import io.diif.spi.BackendProvider;
 import io.diif.spi.Backends;
 import java.awt.image.BufferedImage;
 import java.io.BufferedOutputStream;
@@ -42,7 +42,7 @@ public final class DiifCli {
             "usage: diif <command> [options]",
             "",
             "  diif upscale IN OUT (--scale S | --scale SXxSY | --size WxH) [--window X,Y,WxH] [--model FILE]",
-            "               [--backend NAME]",
+            "               [--backend NAME] [--precision fp32|bf16|int8]",
             "      OUT .png/.tif/.tiff: 8-bit image streamed band by band (memory stays bounded); .jpg/.bmp: 8-bit",
             "      image; .npy: float32 (3, H, W), values y*0.5+0.5 clamped to [0,1]",
             "      --window: only that part of the output grid (costs in proportion to it; same pixels)",
@@ -52,21 +52,25 @@ public final class DiifCli {
             "      architecture, parameter count, tensors, backends and which one would run the model",
             "  diif bench --model FILE[,FILE] [--liif-model FILE] [--backend A,B] [--sizes 64,256]",
             "             [--scales 2,3,4,6,12,18,24,30] [--runs 3] [--warmup 3] [--max-gmac 400] [--out table.md]",
+            "             [--precision fp32|bf16|int8[,...]] [--macs-only] [--paper-models KIND,...]",
             "      encoder/decoder/end-to-end medians after --warmup seconds of renders (a backend's first row: 5x),",
             "      MACs per pixel, GFLOP/s vs plain",
+            "      GEMM, peak RSS; several --precision values take turns render by render",
             "      --macs-only: no timing, a table of parameters and decoder MAC/px per model and scale;",
             "      --paper-models " + String.join(",", RandomModels.PAPER.keySet()) + ": random weights at paper size",
-            "      GEMM, peak RSS",
             "  diif export-onnx --model FILE OUTDIR    the networks as standard .onnx files, glue weights, README",
             "  diif eval --images DIR|FILE[,...] [--model FILE[,FILE...]]... [--liif-model FILE] [--backend NAME]",
             "            [--scales 2,3,4,6,12,18,24,30] [--max-side N] [--out report.md] [--pictures DIR]",
-            "            [--picture-scales 4,12] [--label NAME]",
+            "            [--picture-scales 4,12] [--label NAME] [--precision fp32|bf16|int8]",
             "      PSNR (RGB, luma) and SSIM against bicubic on images downscaled by each scale; report.csv per image",
             "      one column per model beside bicubic (one --model: DIIF; several: named by file); a fixed-scale",
             "      model (EDSR-baseline xS) is scored at its scale only",
             "",
             "options: --model FILE (default: the bundled default model, when present)",
-            "         --backend NAME (pytorch, onnx, tensorflow, java; default: -Ddiif.backend, $DIIF_BACKEND, best)",
+            "         --backend NAME (onnx, tensorflow, pytorch, java; default: -Ddiif.backend, $DIIF_BACKEND, else the",
+            "         fastest present, in that order)",
+            "         --precision P (fp32 default; int8 on onnx: faster decoder layers, but below x12 it loses more",
+            "         than 0.05 dB PSNR and shifts flat colours, see docs/performance.md; bf16: no backend yet)",
             "         --max-pixels N (output pixel limit), --quiet (no progress), --verbose (stack traces, logs)");
 
     private final PrintStream out;
@@ -187,7 +191,7 @@ public final class DiifCli {
 
     /** The model file {@code model} (null: the bundled default model) on --backend, within --max-pixels. */
     public static DiifModel openModel(Arguments a, String model) {
-        DiifModel.Builder b = DiifModel.builder().backend(a.option("--backend"));
+        DiifModel.Builder b = DiifModel.builder().backend(a.option("--backend")).precision(precision(a));
         if (model != null) {
             b.model(Path.of(model));
         } else {
@@ -201,6 +205,16 @@ public final class DiifCli {
             b.maxOutputPixels(parseLong("--max-pixels", max));
         }
         return b.build();
+    }
+
+    /** The --precision value, fp32 when absent. */
+    static Precision precision(Arguments a) {
+        String p = a.option("--precision");
+        try {
+            return p == null ? Precision.FP32 : Precision.parse(p);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--precision: " + e.getMessage());
+        }
     }
 
     private void upscale(Arguments a) throws IOException {
@@ -361,8 +375,9 @@ public final class DiifCli {
                 d.available().stream().map(p -> p.name() + " (priority " + p.priority() + ")").toList())));
         d.unavailable().forEach((n, why) -> out.println("unavailable:  " + n + ": " + why));
         d.broken().forEach(b -> out.println("failed:       " + b));
-        BackendProvider chosen = Backends.resolve(a.option("--backend"));
-        out.println("would run on: " + chosen.name());
+        Backends.Choice chosen = Backends.choose(a.option("--backend"));
+        out.println("would run on: " + chosen.provider().name() + " (" + (chosen.source() == Backends.Source.REQUESTED
+                ? "named by --backend" : chosen.reason()) + ")");
     }
 
     /** One line from a model's training record: steps, data, date, final loss, validation. */
@@ -533,7 +548,7 @@ public final class DiifCli {
     public static final class Arguments {
         private static final List<String> WITH_VALUE = List.of("--scale", "--size", "--window", "--model", "--backend",
                 "--max-pixels", "--liif-model", "--sizes", "--scales", "--runs", "--warmup", "--max-gmac", "--out",
-                "--paper-models",
+                "--paper-models", "--precision",
                 "--images", "--max-side", "--pictures", "--picture-scales", "--label");
         private static final List<String> FLAGS = List.of("--verbose", "--quiet", "--help", "--macs-only");
         /** Options a command may take several times ({@code diif eval --model A --model B}); see {@link #values}. */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.diif.DiifModel;
 import io.diif.FloatImage;
 import io.diif.ImageRepresentation;
+import io.diif.Precision;
 import io.diif.geometry.Window;
 import io.diif.graph.Graph;
 import io.diif.graph.Node;
@@ -17,6 +18,7 @@ import io.diif.spi.Backends;
 import io.diif.spi.Executable;
 import io.diif.spi.HeapRows;
 import io.diif.spi.Rows;
+import java.util.EnumSet;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -749,6 +751,88 @@ public abstract class BackendCompatibilityKit {
             assertTrue(e.getMessage().contains(backendName()), e.getMessage());
         }
     }
+    /**
+     * Largest |difference| from float32 a reduced precision may make on the golden models' raw outputs
+     * (values of about ±1): measured, ONNX Runtime int8 on these models and sizes, 0.00055 to 0.0014
+     * (docs/performance.md); the bound allows 3.5 times the worst. A wrong scale, a transposed weight or
+     * an unquantised zero point moves outputs by 0.05 and more. bf16 (8 significant bits against int8's
+     * per-tensor 8) is held to the same bound.
+     */
+    static final float REDUCED_PRECISION_TOLERANCE = 0.005f;
+    /**
+     * Largest mean signed difference from float32 (a colour shift rather than noise): measured at most
+     * 0.00013 in magnitude; the bound allows 3.8 times that.
+     */
+    static final float REDUCED_PRECISION_MEAN_TOLERANCE = 0.0005f;
+
+    @Nested
+    @DisplayName("precisions")
+    class Precisions {
+        @TestFactory
+        @DisplayName("each reduced precision the backend offers renders every architecture close to float32, and not"
+                + " identically")
+        Stream<DynamicTest> closeToFp32() {
+            Backend backend = Backends.select(backendName());
+            List<DynamicTest> tests = new ArrayList<>();
+            for (Precision p : backend.precisions()) {
+                if (p == Precision.FP32) {
+                    continue;
+                }
+                for (String file : ALL_MODELS) {
+                    tests.add(DynamicTest.dynamicTest(p.label() + " " + file, () -> {
+                        try (DiifModel reduced = modelBuilder(file).precision(p).build()) {
+                            assertEquals(p, reduced.precision());
+                            for (int[] size : new int[][] {{97, 67}, {41, 123}}) {
+                                float[] exact;
+                                float[] approx;
+                                try (ImageRepresentation rep = model(file).encode(Golden.input())) {
+                                    exact = rep.renderRaw(size[0], size[1]).toRawArray();
+                                }
+                                try (ImageRepresentation rep = reduced.encode(Golden.input())) {
+                                    approx = rep.renderRaw(size[0], size[1]).toRawArray();
+                                }
+                                String what = p.label() + " " + file + " " + size[0] + "x" + size[1];
+                                assertClose(exact, approx, REDUCED_PRECISION_TOLERANCE, what);
+                                double mean = 0;
+                                for (int i = 0; i < exact.length; i++) {
+                                    mean += approx[i] - exact[i];
+                                }
+                                mean /= exact.length;
+                                double shift = mean;
+                                assertTrue(Math.abs(shift) <= REDUCED_PRECISION_MEAN_TOLERANCE,
+                                        () -> what + ": mean shift " + shift);
+                                assertTrue(!Arrays.equals(exact, approx), what + ": identical to fp32, so "
+                                        + p.label() + " did not run");
+                            }
+                        }
+                    }));
+                }
+            }
+            return tests.stream();
+        }
+
+        @Test
+        @DisplayName("a precision the backend lacks is refused when the model is built, naming both")
+        void unsupportedRefused() {
+            Backend backend = Backends.select(backendName());
+            assertTrue(backend.precisions().contains(Precision.FP32), "fp32 is always offered");
+            EnumSet<Precision> lacking = EnumSet.complementOf(EnumSet.copyOf(backend.precisions()));
+            for (Precision p : lacking) {
+                Exception e = assertThrows(IllegalArgumentException.class,
+                        () -> modelBuilder(DIIF_ROW).precision(p).build());
+                assertTrue(e.getMessage().contains("precision " + p.label()), e.getMessage());
+                assertTrue(e.getMessage().contains(backendName()), e.getMessage());
+                Graph.Builder g = Graph.builder("refused", Graph.Layout.ROWS, 2);
+                Graph graph = g.build(g.relu(g.linear(g.input(), new Parameter("w", new int[] {2, 2},
+                        new float[] {1, 0, 0, 1}), null)));
+                Exception spi = assertThrows(UnsupportedOperationException.class, () -> backend.compile(graph, p));
+                assertTrue(spi.getMessage().contains(p.label()) && spi.getMessage().contains(backendName()),
+                        spi.getMessage());
+            }
+            assertEquals(Precision.FP32, model(DIIF_ROW).precision(), "the default");
+        }
+    }
+
     @Nested
     @DisplayName("rows in engine memory (SPI)")
     class RowsInEngineMemory {

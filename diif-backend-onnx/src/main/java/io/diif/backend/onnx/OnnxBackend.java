@@ -7,11 +7,15 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.SessionOptions;
 import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
 import ai.onnxruntime.providers.OrtCUDAProviderOptions;
+import io.diif.Precision;
 import io.diif.graph.Graph;
 import io.diif.spi.Backend;
 import io.diif.spi.Executable;
+import io.diif.spi.ReducedLayers;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,12 +84,30 @@ public final class OnnxBackend implements Backend {
         return true;
     }
 
+    /**
+     * fp32 and int8 (dense layers as {@code DynamicQuantizeMatMul}, whose u8×s8 kernels use VNNI where the
+     * CPU has it). Not bf16: ONNX Runtime's CPU provider has no bfloat16 GEMM on x86 (its MLAS bf16
+     * kernels are for ARM), so a bf16 graph would run as casts around float32 kernels.
+     */
+    @Override
+    public Set<Precision> precisions() {
+        return EnumSet.of(Precision.FP32, Precision.INT8);
+    }
+
     @Override
     public Executable compile(Graph graph) {
+        return compile(graph, Precision.FP32);
+    }
+
+    @Override
+    public Executable compile(Graph graph, Precision precision) {
         if (closed) {
             throw new IllegalStateException("the onnx backend is closed");
         }
-        byte[] model = OnnxModelBuilder.build(graph);
+        if (!precisions().contains(precision)) {
+            throw new UnsupportedOperationException(ReducedLayers.refusal(this, precision));
+        }
+        byte[] model = OnnxModelBuilder.build(graph, precision);
         try {
             boolean arena = settings.arena() == OnnxSettings.Arena.ALL
                     || settings.arena() == OnnxSettings.Arena.ROWS && graph.layout() == Graph.Layout.ROWS;

@@ -22,7 +22,7 @@ public final class OnnxBackendProvider implements BackendProvider {
 
     @Override
     public int priority() {
-        return 90;
+        return 100;
     }
 
     @Override

@@ -1,8 +1,10 @@
 package io.diif.backend.onnx;
 
+import io.diif.Precision;
 import io.diif.graph.Graph;
 import io.diif.graph.Node;
 import io.diif.graph.Parameter;
+import io.diif.spi.ReducedLayers;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -49,6 +51,8 @@ final class OnnxModelBuilder {
     private static final int NODE_NAME = 3;
     private static final int NODE_OP_TYPE = 4;
     private static final int NODE_ATTRIBUTE = 5;
+    private static final int NODE_DOMAIN = 7;
+    private static final int OPSET_DOMAIN = 1;
     private static final int ATTRIBUTE_NAME = 1;
     private static final int ATTRIBUTE_I = 3;
     private static final int ATTRIBUTE_S = 4;
@@ -62,6 +66,9 @@ final class OnnxModelBuilder {
     private static final int TENSOR_NAME = 8;
     private static final int TENSOR_RAW_DATA = 9;
     private static final int DATA_TYPE_FLOAT = 1;
+    private static final int DATA_TYPE_INT8 = 3;
+    /** ONNX Runtime's own operators, among them the quantised GEMM with float input and output. */
+    private static final String MICROSOFT = "com.microsoft";
     private static final int VALUE_INFO_NAME = 1;
     private static final int VALUE_INFO_TYPE = 2;
     private static final int TYPE_TENSOR_TYPE = 1;
@@ -72,26 +79,41 @@ final class OnnxModelBuilder {
     private static final int DIM_PARAM = 2;
 
     private final Graph graph;
+    private final Precision precision;
     /** The GraphProto under construction: nodes and initializers are appended as they come. */
     private final ProtoWriter graphProto = new ProtoWriter();
     private final Map<Parameter, String> initializerNames = new IdentityHashMap<>();
     private final Set<String> usedNames = new HashSet<>();
     private long weightBytes;
+    /** Whether a node uses ONNX Runtime's own operator set, which the model must then import. */
+    private boolean quantised;
 
-    private OnnxModelBuilder(Graph graph) {
+    private OnnxModelBuilder(Graph graph, Precision precision) {
         this.graph = graph;
+        this.precision = precision;
         usedNames.add(INPUT);
         usedNames.add(OUTPUT);
     }
 
-    /** The serialised ModelProto of {@code graph}. */
+    /** The serialised float32 ModelProto of {@code graph}. */
     static byte[] build(Graph graph) {
-        return buildWriter(graph).toByteArray();
+        return build(graph, Precision.FP32);
     }
 
-    /** The ModelProto as a writer, for streaming it to a file without another copy. */
+    /**
+     * The serialised ModelProto of {@code graph} in {@code precision}: {@link Precision#INT8} turns each
+     * {@link ReducedLayers#reducible} dense layer into ONNX Runtime's {@code DynamicQuantizeMatMul}.
+     */
+    static byte[] build(Graph graph, Precision precision) {
+        if (precision != Precision.FP32 && precision != Precision.INT8) {
+            throw new IllegalArgumentException("ONNX graphs are built in fp32 or int8, not " + precision.label());
+        }
+        return new OnnxModelBuilder(graph, precision).model().toByteArray();
+    }
+
+    /** The float32 ModelProto as a writer, for streaming it to a file without another copy. */
     static ProtoWriter buildWriter(Graph graph) {
-        return new OnnxModelBuilder(graph).model();
+        return new OnnxModelBuilder(graph, Precision.FP32).model();
     }
 
     private ProtoWriter model() {
@@ -116,14 +138,17 @@ final class OnnxModelBuilder {
             graphProto.message(GRAPH_INPUT, valueInfo(INPUT, "N", inC));
             graphProto.message(GRAPH_OUTPUT, valueInfo(OUTPUT, "N", outC));
         }
-        return new ProtoWriter()
+        ProtoWriter model = new ProtoWriter()
                 .varint(MODEL_IR_VERSION, IR_VERSION)
                 .string(MODEL_PRODUCER_NAME, "diif-java")
                 .string(MODEL_PRODUCER_VERSION, producerVersion())
                 .string(MODEL_DOC_STRING, "diif graph " + graph.name() + " (" + graph.layout() + "); input "
                         + (image ? "[1, C, H, W]" : "[N, C]") + " float32")
-                .message(MODEL_OPSET_IMPORT, new ProtoWriter().varint(OPSET_VERSION, OPSET))
-                .message(MODEL_GRAPH, graphProto);
+                .message(MODEL_OPSET_IMPORT, new ProtoWriter().varint(OPSET_VERSION, OPSET));
+        if (quantised) {
+            model.message(MODEL_OPSET_IMPORT, new ProtoWriter().string(OPSET_DOMAIN, MICROSOFT).varint(OPSET_VERSION, 1));
+        }
+        return model.message(MODEL_GRAPH, graphProto);
     }
 
     private void addNode(Node n) {
@@ -140,6 +165,8 @@ final class OnnxModelBuilder {
                     intsAttribute("pads", c.padH(), c.padW(), c.padH(), c.padW()),
                     intsAttribute("strides", 1, 1),
                     intsAttribute("dilations", 1, 1));
+        } else if (n instanceof Node.Linear l && precision == Precision.INT8 && ReducedLayers.reducible(n)) {
+            quantisedLinear(l, out);
         } else if (n instanceof Node.Linear l) {
             List<String> inputs = new ArrayList<>(List.of(valueName(l.input()), initializer(l.weight())));
             if (l.bias() != null) {
@@ -166,6 +193,51 @@ final class OnnxModelBuilder {
         }
     }
 
+    /**
+     * {@code y = x Wᵀ + b} as ONNX Runtime's {@code DynamicQuantizeMatMul}: it quantises {@code x} to uint8
+     * per run (over its own range, as {@code DynamicQuantizeLinear}), multiplies by {@code W} stored as int8
+     * with one symmetric scale per output (VNNI's u8×s8 dot products) and scales the int32 sums back to float.
+     */
+    private void quantisedLinear(Node.Linear l, String out) {
+        int outputs = l.weight().dim(0);
+        int inputs = l.weight().dim(1);
+        float[] w = l.weight().values();
+        byte[] q = new byte[inputs * outputs]; // [in, out]: MatMul's B, not Gemm's transposed one
+        float[] scales = new float[outputs];
+        for (int o = 0; o < outputs; o++) {
+            float max = 0;
+            for (int i = 0; i < inputs; i++) {
+                max = Math.max(max, Math.abs(w[o * inputs + i]));
+            }
+            float scale = max > 0 ? max / 127f : 1f;
+            scales[o] = scale;
+            for (int i = 0; i < inputs; i++) {
+                q[i * outputs + o] = (byte) Math.round(w[o * inputs + i] / scale);
+            }
+        }
+        String prefix = uniqueName(l.weight().name() + ".int8");
+        String scaleName = uniqueName(prefix + ".scale");
+        graphProto.message(GRAPH_INITIALIZER, int8Tensor(prefix, new int[] {inputs, outputs}, q));
+        graphProto.message(GRAPH_INITIALIZER, tensor(scaleName, new int[] {outputs}, scales));
+        weightBytes += q.length;
+        List<String> in = new ArrayList<>(List.of(valueName(l.input()), prefix, scaleName, ""));
+        if (l.bias() != null) {
+            in.add(initializer(l.bias()));
+        } else {
+            in.remove(in.size() - 1); // no zero point and no bias: the optional inputs end early
+        }
+        node("DynamicQuantizeMatMul", MICROSOFT, "qgemm" + l.id(), in, out);
+        quantised = true;
+    }
+
+    private static ProtoWriter int8Tensor(String name, int[] dims, byte[] values) {
+        ProtoWriter t = new ProtoWriter();
+        for (int d : dims) {
+            t.varint(TENSOR_DIMS, d);
+        }
+        return t.varint(TENSOR_DATA_TYPE, DATA_TYPE_INT8).string(TENSOR_NAME, name).bytes(TENSOR_RAW_DATA, values);
+    }
+
     /** The value a node produces: the graph input, the graph output, or an intermediate {@code x<id>}. */
     private String valueName(Node n) {
         if (n instanceof Node.Input) {
@@ -175,11 +247,19 @@ final class OnnxModelBuilder {
     }
 
     private void node(String opType, String name, List<String> inputs, String output, ProtoWriter... attributes) {
+        node(opType, "", name, inputs, output, attributes);
+    }
+
+    private void node(String opType, String domain, String name, List<String> inputs, String output,
+            ProtoWriter... attributes) {
         ProtoWriter node = new ProtoWriter();
         for (String in : inputs) {
             node.string(NODE_INPUT, in);
         }
         node.string(NODE_OUTPUT, output).string(NODE_NAME, name).string(NODE_OP_TYPE, opType);
+        if (!domain.isEmpty()) {
+            node.string(NODE_DOMAIN, domain);
+        }
         for (ProtoWriter a : attributes) {
             node.message(NODE_ATTRIBUTE, a);
         }

@@ -18,7 +18,7 @@ class OnnxBackendProviderTest {
         assertTrue(discovery.availableNames().contains("onnx"), discovery.toString());
         BackendProvider p = discovery.available().stream().filter(x -> x.name().equals("onnx")).findFirst().orElseThrow();
         assertInstanceOf(OnnxBackendProvider.class, p);
-        assertEquals(90, p.priority());
+        assertEquals(100, p.priority());
         Backend b = Backends.select("onnx");
         assertInstanceOf(OnnxBackend.class, b);
         assertSame(b, Backends.select("ONNX"), "created once per process");

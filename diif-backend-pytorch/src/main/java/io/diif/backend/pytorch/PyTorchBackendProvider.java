@@ -32,7 +32,7 @@ public final class PyTorchBackendProvider implements BackendProvider {
 
     @Override
     public int priority() {
-        return 100;
+        return 80;
     }
 
     @Override

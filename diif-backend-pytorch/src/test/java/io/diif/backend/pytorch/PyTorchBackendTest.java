@@ -214,7 +214,7 @@ class PyTorchBackendTest {
     void providerDiscoveryIsCheapAndAvailableHere() {
         PyTorchBackendProvider provider = new PyTorchBackendProvider();
         assertEquals("pytorch", provider.name());
-        assertEquals(100, provider.priority());
+        assertEquals(80, provider.priority());
         assertEquals(Optional.empty(), provider.unavailableReason());
     }
 
@@ -249,7 +249,7 @@ class PyTorchBackendTest {
         Backends.Discovery d = Backends.discover();
         assertTrue(d.availableNames().contains("pytorch"), d.toString());
         assertEquals("pytorch", d.available().get(0).name(), "highest priority among " + d.availableNames());
-        assertEquals(100, d.available().get(0).priority());
+        assertEquals(80, d.available().get(0).priority());
         Backend selected = Backends.select("pytorch");
         assertTrue(selected instanceof PyTorchBackend, String.valueOf(selected));
         assertEquals("pytorch", selected.name());

@@ -27,7 +27,7 @@ public final class TensorFlowBackendProvider implements BackendProvider {
 
     @Override
     public int priority() {
-        return 80;
+        return 90;
     }
 
     @Override

@@ -95,7 +95,7 @@ class TensorFlowBackendTest {
     void providerIsCheapAndAvailable() {
         TensorFlowBackendProvider p = new TensorFlowBackendProvider();
         assertEquals("tensorflow", p.name());
-        assertEquals(80, p.priority());
+        assertEquals(90, p.priority());
         assertTrue(p.unavailableReason().isEmpty(), () -> p.unavailableReason().get());
     }
 

@@ -98,9 +98,9 @@ public final class EvalCommand {
             for (int i = 0; i < settings.images().size(); i++) {
                 evaluateImage(settings, i, methods, rows, notes);
             }
-            String header = String.format(Locale.ROOT, "**diif eval** · %s · backend %s · images: %s (%d%s)",
+            String header = String.format(Locale.ROOT, "**diif eval** · %s · backend %s, %s · images: %s (%d%s)",
                     String.join(" · ", methods.stream().filter(m -> m.model() != null).map(Method::describe).toList()),
-                    diif.backendName(), DiifCli.printable(settings.label()), settings.images().size(),
+                    diif.backendName(), diif.precision().label(), DiifCli.printable(settings.label()), settings.images().size(),
                     settings.maxSide() < Integer.MAX_VALUE ? ", centre " + settings.maxSide() + " px a side at most"
                             : "");
             EvalReport result = new EvalReport(header, methods.stream().map(Method::name).toList(), settings.scales(),
