@@ -91,7 +91,8 @@ public final class BatchCommand implements Callable<Integer> {
         CommandLine cl = new CommandLine(new BatchCommand(out));
         cl.setOut(new java.io.PrintWriter(out, true));
         cl.setParameterExceptionHandler((e, a) -> {
-            err.println("diif batch: " + UpscaleFunction.message(e) + " (run 'diif batch --help' for usage)");
+            err.println("diif batch: " + UpscaleFunction.printable(e.getMessage())
+                    + " (run 'diif batch --help' for usage)");
             return 2;
         });
         cl.setExecutionExceptionHandler((e, c, parsed) -> {

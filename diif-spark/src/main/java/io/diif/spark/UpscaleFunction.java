@@ -94,6 +94,14 @@ final class UpscaleFunction implements UDF1<Object, Row> {
         } else if (!(e instanceof IOException || e instanceof IllegalArgumentException)) {
             m = e.getClass().getSimpleName() + ": " + m;
         }
+        return printable(m);
+    }
+
+    /** One line of at most 1000 characters, control characters escaped: messages quote hostile file contents. */
+    static String printable(String m) {
+        if (m == null) {
+            return "";
+        }
         StringBuilder sb = new StringBuilder(Math.min(m.length(), 1000));
         for (int i = 0; i < m.length() && sb.length() < 1000; i++) {
             char c = m.charAt(i);
