@@ -52,8 +52,9 @@ public final class BatchCommand implements Callable<Integer> {
             description = "onnx (default here), pytorch, tensorflow, java; must be on the executors' class path")
     private String backend = "onnx";
 
-    @Option(names = "--master", paramLabel = "URL", description = "local[*] (default), local[N], spark://HOST:PORT")
-    private String master = "local[*]";
+    @Option(names = "--master", paramLabel = "URL",
+            description = "local[*] (default, or spark-submit's --master), local[N], spark://HOST:PORT")
+    private String master;
 
     @Option(names = "--partitions", paramLabel = "N", description = "tasks (default: 4 per core, at most one per file)")
     private Integer partitions;
@@ -118,6 +119,8 @@ public final class BatchCommand implements Callable<Integer> {
         byte[] modelBytes = model == null ? null : readModel();
         checkWritable();
         long started = System.nanoTime();
+        // Under spark-submit, its --master arrives as the spark.master property and must not be overridden.
+        String master = this.master != null ? this.master : System.getProperty("spark.master", "local[*]");
         SparkSession.Builder builder = SparkSession.builder().appName("diif batch").master(master)
                 .config("spark.ui.showConsoleProgress", "false");
         if (master.startsWith("local")) {
@@ -149,8 +152,8 @@ public final class BatchCommand implements Callable<Integer> {
     }
 
     private long checkedMaxPixels() {
-        if (maxPixels <= 0) {
-            throw usage("--max-pixels must be > 0, was " + maxPixels);
+        if (maxPixels <= 0 || maxPixels > DiifAdapter.apiMaxOutputPixels()) {
+            throw usage("--max-pixels must be in 1.." + DiifAdapter.apiMaxOutputPixels() + ", was " + maxPixels);
         }
         return maxPixels;
     }

@@ -43,6 +43,8 @@ final class UpscaleFunction implements UDF1<Object, Row> {
 
     @Override
     public Row call(Object content) {
+        // Outside the row's try: a model that cannot be loaded is the job's failure, not every row's.
+        DiifAdapter.Model loaded = ExecutorModels.get(model);
         long started = System.nanoTime();
         try {
             BufferedImage image = image(content);
@@ -51,7 +53,7 @@ final class UpscaleFunction implements UDF1<Object, Row> {
                 throw new IllegalArgumentException("output " + wh[0] + "x" + wh[1] + " = " + (long) wh[0] * wh[1]
                         + " pixels exceeds the limit of " + maxOutputPixels + " (maxOutputPixels)");
             }
-            byte[] png = DiifAdapter.upscaleToPng(ExecutorModels.get(model), image, wh[0], wh[1]);
+            byte[] png = DiifAdapter.upscaleToPng(loaded, image, wh[0], wh[1]);
             return RowFactory.create(png, wh[0], wh[1], OK, null, seconds(started));
         } catch (IOException | RuntimeException e) {
             return error(message(e), started);

@@ -191,6 +191,18 @@ class BatchCommandTest {
     }
 
     @Test
+    void aJobThatCannotRunExitsOneWithOneLine() throws IOException {
+        Path input = Files.createDirectories(dir.resolve("in"));
+        Files.write(input.resolve("photo.png"), TestImages.photo("01-parrot.png"));
+        Run run = batch("--input", input.toString(), "--output", dir.resolve("out").toString(), "--scale", "2",
+                "--backend", "nosuch", "--master", "local[1]");
+        assertEquals(1, run.code(), run.err());
+        assertTrue(run.err().startsWith("diif batch: error: ") && run.err().contains("nosuch"), run.err());
+        assertEquals(1, run.err().lines().count(), run.err());
+        assertTrue(Files.notExists(dir.resolve("out").resolve("manifest.csv")));
+    }
+
+    @Test
     void anEmptyFolderGivesAnEmptyManifest() throws IOException {
         Path input = Files.createDirectories(dir.resolve("in"));
         Path output = dir.resolve("out");

@@ -206,6 +206,15 @@ class UpscalerTest {
     }
 
     @Test
+    void aModelExecutorsCannotReadFailsTheJobNotTheRows() {
+        Dataset<Row> files = spark.read().format("binaryFile").load(photos.resolve("more").toString());
+        Upscaler missing = new Upscaler().setModelPath(dir.resolve("missing.safetensors").toString()).setScale(2)
+                .setBackend("onnx");
+        Exception e = assertThrows(Exception.class, () -> missing.transform(files).collectAsList());
+        assertTrue(e.getMessage().contains("missing.safetensors"), e.getMessage());
+    }
+
+    @Test
     void copiesKeepParamsAndBroadcastBytes() {
         Upscaler u = new Upscaler().setSize(30, 20).setBackend("java");
         Upscaler c = u.copy(new org.apache.spark.ml.param.ParamMap());
