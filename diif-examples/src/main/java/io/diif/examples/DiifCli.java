@@ -59,6 +59,10 @@ public final class DiifCli {
             "      --macs-only: no timing, a table of parameters and decoder MAC/px per model and scale;",
             "      --paper-models " + String.join(",", RandomModels.PAPER.keySet()) + ": random weights at paper size",
             "  diif export-onnx --model FILE OUTDIR    the networks as standard .onnx files, glue weights, README",
+            "  diif batch --input DIR --output DIR (--scale S | --size WxH) [--model FILE] [--backend NAME]",
+            "             [--master URL] [--partitions N]",
+            "      every file under DIR upscaled with Apache Spark (local or spark://HOST:PORT): OUTPUT/<path>.png,",
+            "      OUTPUT/manifest.csv; 'diif batch --help' for more (docs/spark.md)",
             "  diif eval --images DIR|FILE[,...] [--model FILE[,FILE...]]... [--liif-model FILE] [--backend NAME]",
             "            [--scales 2,3,4,6,12,18,24,30] [--max-side N] [--out report.md] [--pictures DIR]",
             "            [--picture-scales 4,12] [--label NAME] [--precision fp32|bf16|int8]",
@@ -115,6 +119,8 @@ public final class DiifCli {
                 case "bench" -> new BenchCommand(out, err).run(a);
                 case "export-onnx" -> new ExportOnnxCommand(out, err).run(a);
                 case "eval" -> new EvalCommand(out, err).run(a);
+                case "batch" -> throw new UsageException("batch runs on Apache Spark from diif-spark's jar: start it"
+                        + " with the ./diif launcher, or spark-submit diif-spark-cluster.jar (docs/spark.md)");
                 default -> throw new UsageException("unknown command '" + a.command + "'");
             }
             return EXIT_OK;
