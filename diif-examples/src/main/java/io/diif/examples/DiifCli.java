@@ -60,6 +60,9 @@ public final class DiifCli {
             "            [--scales 2,3,4,6,12,18,24,30] [--max-side N] [--out report.md] [--pictures DIR]",
             "            [--picture-scales 4,12] [--label NAME]",
             "      PSNR (RGB, luma) and SSIM against bicubic on images downscaled by each scale; report.csv per image",
+            "  diif serve --images DIR [--port 8182] [--host 127.0.0.1] [--model FILE] [--backend NAME] [--max-zoom Z]",
+            "             [--workers N] [--queue N] [--cache-mb MB] [--max-area PIXELS] [--timeout SECONDS]",
+            "      IIIF Image API 3.0 server (DIIF for sizes above the source) and a viewer at /; docs/server.md",
             "",
             "options: --model FILE (default: the bundled default model, when present)",
             "         --backend NAME (pytorch, onnx, tensorflow, java; default: -Ddiif.backend, $DIIF_BACKEND, best)",
@@ -107,6 +110,7 @@ public final class DiifCli {
                 case "bench" -> new BenchCommand(out, err).run(a);
                 case "export-onnx" -> new ExportOnnxCommand(out, err).run(a);
                 case "eval" -> new EvalCommand(out, err).run(a);
+                case "serve" -> new ServeCommand(err).run(a);
                 default -> throw new UsageException("unknown command '" + a.command + "'");
             }
             return EXIT_OK;
@@ -516,7 +520,8 @@ public final class DiifCli {
         private static final List<String> WITH_VALUE = List.of("--scale", "--size", "--window", "--model", "--backend",
                 "--max-pixels", "--liif-model", "--sizes", "--scales", "--runs", "--warmup", "--max-gmac", "--out",
                 "--paper-models",
-                "--images", "--max-side", "--pictures", "--picture-scales", "--label");
+                "--images", "--max-side", "--pictures", "--picture-scales", "--label",
+                "--port", "--host", "--max-zoom", "--workers", "--queue", "--cache-mb", "--max-area", "--timeout");
         private static final List<String> FLAGS = List.of("--verbose", "--quiet", "--help");
         String command;
         final List<String> positionals = new ArrayList<>();
