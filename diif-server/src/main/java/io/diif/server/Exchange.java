@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.ConnectionMetaData;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -22,6 +23,8 @@ final class Exchange {
     private final AtomicBoolean answered = new AtomicBoolean();
     private final AtomicBoolean cancelled = new AtomicBoolean();
     private volatile Scheduler.Task timeout;
+    private volatile long probedAt = System.nanoTime();
+    private static final long PROBE_NANOS = 200_000_000L;
 
     Exchange(Request request, Response response, Callback callback) {
         this.request = request;
@@ -40,7 +43,22 @@ final class Exchange {
         }, millis, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Whether the work for this request should stop: it timed out, failed, or its client went away (checked
+     * with the kernel at most every {@value #PROBE_NANOS} ns, since renders poll this often).
+     */
     boolean cancelled() {
+        if (cancelled.get()) {
+            return true;
+        }
+        long now = System.nanoTime();
+        if (now - probedAt > PROBE_NANOS) {
+            probedAt = now;
+            ConnectionMetaData c = request.getConnectionMetaData();
+            if (PeerClosedProbe.closedByPeer(c.getLocalSocketAddress(), c.getRemoteSocketAddress())) {
+                cancelled.set(true);
+            }
+        }
         return cancelled.get();
     }
 

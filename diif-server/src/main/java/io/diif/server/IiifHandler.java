@@ -111,6 +111,8 @@ final class IiifHandler extends Handler.Abstract {
         try {
             renders.submit(() -> {
                 if (x.cancelled()) {
+                    // Timed out (already answered) or the client left: close the exchange without work.
+                    x.error(503, "the request was cancelled before it started", 5);
                     return;
                 }
                 try {
