@@ -3,7 +3,9 @@ package io.diif.server;
 import java.io.IOException;
 import java.net.URI;
 import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.CustomRequestLog;
 import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.Slf4jRequestLogWriter;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -57,6 +59,9 @@ public final class DiifServer implements AutoCloseable {
         jetty.addConnector(connector);
         jetty.setHandler(new IiifHandler(config, renders, catalog, diif.describe()));
         jetty.setStopTimeout(2_000);
+        // An access log through SLF4J (logger org.eclipse.jetty.server.RequestLog, level INFO).
+        jetty.setRequestLog(new CustomRequestLog(new Slf4jRequestLogWriter(), CustomRequestLog.EXTENDED_NCSA_FORMAT
+                + " %{ms}T ms"));
         DiifServer server = new DiifServer(config, diif, renders, jetty, connector);
         try {
             jetty.start();

@@ -26,7 +26,8 @@ final class IiifHandler extends Handler.Abstract {
     private static final Logger LOG = LoggerFactory.getLogger(IiifHandler.class);
     static final String PREFIX = "/iiif/3/";
     private static final String VIEWER = "io/diif/server/viewer/";
-    private static final Pattern STATIC = Pattern.compile("[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*\\.[a-z]+");
+    /** Viewer files: path segments that start with a letter or digit (no "..", no hidden files). */
+    private static final Pattern STATIC = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)*");
     private static final Pattern AUTHORITY = Pattern.compile("[A-Za-z0-9.:\\[\\]_-]{1,255}");
     private static final String PROFILE_LINK = "<" + InfoJson.PROFILE_URI + ">;rel=\"profile\"";
 
@@ -195,7 +196,7 @@ final class IiifHandler extends Handler.Abstract {
     }
 
     private void resource(Exchange x, String name) throws IiifException {
-        if (!STATIC.matcher(name).matches()) {
+        if (!STATIC.matcher(name).matches() || name.contains("..") || name.lastIndexOf('.') < 0) {
             throw new IiifException(404, "no such page: " + RenderService.oneLine(name));
         }
         try (InputStream in = IiifHandler.class.getClassLoader().getResourceAsStream(VIEWER + name)) {
