@@ -9,6 +9,7 @@ import io.diif.image.AntialiasedBicubicResize;
 import io.diif.image.ImageCodec;
 import io.diif.image.ImageFiles;
 import io.diif.image.Resampler;
+import io.diif.model.ModelConfig;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -114,10 +115,19 @@ final class DiifAdapter implements AutoCloseable {
         return Resampler.cubic(x);
     }
 
-    /** Bytes an encoding of a {@code width × height} image holds (feature map, input, derived maps). */
+    /**
+     * Bytes an encoding of a {@code width × height} image holds: the feature map, and for LTE and DLTE the
+     * per-latent maps and the input they keep.
+     */
     long encodingBytes(int width, int height) {
-        long perPixel = 4L * (2L * model.config().encoder().features() + 3);
-        return perPixel * width * height;
+        ModelConfig c = model.config();
+        long channels = c.encoder().features();
+        if (c.decoder() instanceof ModelConfig.Lte lte) {
+            channels += 2L * lte.hiddenDim() + 3;
+        } else if (c.decoder() instanceof ModelConfig.Dlte dlte) {
+            channels += dlte.hiddenDim() / 2 + 3;
+        }
+        return 4L * channels * width * height;
     }
 
     /** Encodes a whole image once; its renders share it. */

@@ -100,6 +100,11 @@ public final class DiifServer implements AutoCloseable {
         return renders;
     }
 
+    /**
+     * Stops listening, cancels renders and closes the model. A render inside an encoder run finishes that
+     * run first; if that takes longer than 10 s the model is left open (closing it would wait for the run)
+     * and the process's exit frees it.
+     */
     @Override
     public void close() {
         try {
@@ -107,7 +112,10 @@ public final class DiifServer implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("stopping the HTTP server: {}", e.toString());
         }
-        renders.close();
-        diif.close();
+        if (renders.stop(10)) {
+            diif.close();
+        } else {
+            LOG.warn("renders still running after 10 s; the model stays open until the process exits");
+        }
     }
 }

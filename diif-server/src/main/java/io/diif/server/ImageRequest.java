@@ -230,10 +230,9 @@ record ImageRequest(Region region, Size size, boolean mirror, int rotation, Qual
                 oh = size.height();
             }
             case CONFINED -> {
+                // Without ^ a box larger than the region is an upscale, refused below (as the IIIF validator
+                // expects), not clamped to the region.
                 double scale = Math.min((double) size.width() / rw, (double) size.height() / rh);
-                if (!size.upscale()) {
-                    scale = Math.min(scale, 1);
-                }
                 ow = Math.min(size.width(), Math.max(1, Math.round(rw * scale)));
                 oh = Math.min(size.height(), Math.max(1, Math.round(rh * scale)));
             }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -23,6 +24,14 @@ import org.slf4j.LoggerFactory;
  */
 final class RenderService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RenderService.class);
+    /** A window needing at least this share of the image waits for the whole encoding instead of its own. */
+    private static final double WHOLE_IMAGE_SHARE = 0.25;
+    /**
+     * Tiles of an image rendered from their own part of it before the whole image is encoded: a tile's own
+     * encoding costs about what rendering from cached latents does, and a whole encoding running beside the
+     * first tiles slows them down several times on a small machine (docs/server.md).
+     */
+    private static final int REGION_RENDERS_BEFORE_ENCODING = 4;
 
     private final ServerConfig config;
     private final DiifAdapter diif;
@@ -37,6 +46,7 @@ final class RenderService implements AutoCloseable {
     private final AtomicLong cancelledRenders = new AtomicLong();
     private final AtomicLong regionRenders = new AtomicLong();
     private final AtomicLong encodedRenders = new AtomicLong();
+    private final ConcurrentHashMap<String, AtomicInteger> regionRendersBySource = new ConcurrentHashMap<>();
 
     RenderService(ServerConfig config, DiifAdapter diif, ImageCatalog catalog) {
         this.config = config;
@@ -152,14 +162,24 @@ final class RenderService implements AutoCloseable {
         });
     }
 
-    private Rgb superResolved(SourceImage source, RenderPlan plan, BooleanSupplier cancelled) {
+    private Rgb superResolved(SourceImage source, RenderPlan plan, BooleanSupplier cancelled) throws Exception {
         DiifAdapter.Encoding encoding = encodings.get(source.key());
+        boolean cacheable = encodings.fits(diif.encodingBytes(source.width(), source.height()));
+        if (encoding == null && cacheable) {
+            double share = (double) plan.window().pixels() / ((double) plan.gridWidth() * plan.gridHeight());
+            if (share >= WHOLE_IMAGE_SHARE) {
+                // The window needs most of the image: its own encoding would cost as much as the whole one.
+                encoding = encodeWhole(source);
+            } else if (regionRendersOf(source).incrementAndGet() == REGION_RENDERS_BEFORE_ENCODING) {
+                // An image zoomed around in: encode it whole, once, in the background, for the tiles to come.
+                encoder.execute(() -> encodeQuietly(source));
+            }
+        }
         try {
             if (encoding != null) {
                 encodedRenders.incrementAndGet();
                 return diif.render(encoding, plan.gridWidth(), plan.gridHeight(), plan.window(), cancelled);
             }
-            encodeInBackground(source);
             regionRenders.incrementAndGet();
             return diif.render(source.image(), plan.gridWidth(), plan.gridHeight(), plan.window(), cancelled);
         } catch (RuntimeException e) {
@@ -171,27 +191,36 @@ final class RenderService implements AutoCloseable {
         }
     }
 
-    /** Starts encoding the whole image once, when its encoding fits the cache. */
-    private void encodeInBackground(SourceImage source) {
-        if (!encodings.fits(diif.encodingBytes(source.width(), source.height()))
-                || loading.running("encoding|" + source.key())) {
+    /** The whole image's encoding: cached, or being made by another thread (then awaited), or made here. */
+    private DiifAdapter.Encoding encodeWhole(SourceImage source) throws Exception {
+        return (DiifAdapter.Encoding) loading.get("encoding|" + source.key(), () -> {
+            DiifAdapter.Encoding cached = encodings.get(source.key());
+            if (cached != null) {
+                return cached;
+            }
+            long started = System.nanoTime();
+            DiifAdapter.Encoding e = diif.encode(source.image());
+            encodings.put(source.key(), e);
+            LOG.info("encoded {} ({}x{}) in {} ms", source.key(), source.width(), source.height(),
+                    (System.nanoTime() - started) / 1_000_000);
+            return e;
+        });
+    }
+
+    private AtomicInteger regionRendersOf(SourceImage source) {
+        return regionRendersBySource.computeIfAbsent(source.key(), k -> new AtomicInteger());
+    }
+
+    /** Encodes the whole image in the background, unless that is under way or done already. */
+    private void encodeQuietly(SourceImage source) {
+        if (encodings.get(source.key()) != null || loading.running("encoding|" + source.key())) {
             return;
         }
-        encoder.execute(() -> {
-            try {
-                loading.get("encoding|" + source.key(), () -> {
-                    if (encodings.get(source.key()) == null) {
-                        long started = System.nanoTime();
-                        encodings.put(source.key(), diif.encode(source.image()));
-                        LOG.info("encoded {} ({}x{}) in {} ms", source.key(), source.width(), source.height(),
-                                (System.nanoTime() - started) / 1_000_000);
-                    }
-                    return null;
-                });
-            } catch (Exception | OutOfMemoryError e) {
-                LOG.warn("encoding {} failed: {}", source.key(), e.toString());
-            }
-        });
+        try {
+            encodeWhole(source);
+        } catch (Exception | OutOfMemoryError e) {
+            LOG.warn("encoding {} failed: {}", source.key(), e.toString());
+        }
     }
 
     /** Counters for tests and the log: renders cancelled, from a region's own encoding, from a cached one. */
@@ -230,16 +259,26 @@ final class RenderService implements AutoCloseable {
         return t.length() > 300 ? t.substring(0, 300) + "..." : t;
     }
 
-    @Override
-    public void close() {
+    /**
+     * Stops the workers: renders are cancelled where they poll, but an encoder run cannot be interrupted.
+     * Returns whether all stopped within {@code seconds}.
+     */
+    boolean stop(long seconds) {
         workers.shutdownNow();
         encoder.shutdownNow();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         try {
-            workers.awaitTermination(10, TimeUnit.SECONDS);
-            encoder.awaitTermination(10, TimeUnit.SECONDS);
+            return workers.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
+                    && encoder.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
         }
+    }
+
+    @Override
+    public void close() {
+        stop(10);
     }
 
     /** The executor for tests that need to observe the queue. */

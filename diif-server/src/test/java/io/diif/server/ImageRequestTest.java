@@ -44,7 +44,7 @@ class ImageRequestTest {
         assertResolves("full", "pct:50", full, 500, 375);
         assertResolves("full", "200,100", full, 200, 100);
         assertResolves("full", "!200,200", full, 200, 150);
-        assertResolves("full", "!2000,2000", full, 1000, 750);
+        assertResolves("full", "!1000,2000", full, 1000, 750);
         assertResolves("full", "^!2000,2000", full, 2000, 1500);
         assertResolves("full", "^2000,", full, 2000, 1500);
         assertResolves("full", "^,1500", full, 2000, 1500);
@@ -106,6 +106,7 @@ class ImageRequestTest {
         "full 2000, 0 default.jpg 400",
         "full ,1000 0 default.jpg 400",
         "full 1001,10 0 default.jpg 400",
+        "full !2000,3000 0 default.jpg 400",
         "full ^5000, 0 default.jpg 400",
         "full ^4000,3001 0 default.jpg 400",
         "full ^3000,3000 0 default.jpg 400",

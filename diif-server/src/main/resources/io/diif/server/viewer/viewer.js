@@ -18,10 +18,18 @@ async function main() {
     item.appendChild(link);
     list.appendChild(item);
   }
+  // #NAME opens an image; #NAME~Z also zooms both viewers to Z times the source at its centre.
   const show = () => {
-    const wanted = decodeURIComponent(location.hash.slice(1)) || catalog.images[0];
+    const [name, zoom] = decodeURIComponent(location.hash.slice(1)).split("~");
+    const wanted = name || catalog.images[0];
     if (wanted && catalog.images.includes(wanted)) {
       open(wanted, catalog);
+      if (zoom) {
+        state.viewers[0].addOnceHandler("open", () => {
+          const v = state.viewers[0].viewport;
+          v.zoomTo(v.imageToViewportZoom(Number(zoom) / catalog.maxZoom), null, true);
+        });
+      }
     }
   };
   window.addEventListener("hashchange", show);
@@ -61,13 +69,15 @@ function open(name, catalog) {
     viewer.addHandler("tile-load-failed", () => state.failed[i]++);
     viewer.addHandler("zoom", () => follow(i));
     viewer.addHandler("pan", () => follow(i));
+    // The viewer that opens last takes the other's view.
+    viewer.addHandler("open", () => follow(1 - i));
     state.viewers.push(viewer);
   });
 }
 
 // Zoom and pan locked: whichever viewer moves, the other takes the same viewport at once.
 function follow(from) {
-  if (state.syncing || state.viewers.length < 2) {
+  if (state.syncing || state.viewers.length < 2 || !state.viewers.every(v => v.world.getItemCount() > 0)) {
     return;
   }
   state.syncing = true;
