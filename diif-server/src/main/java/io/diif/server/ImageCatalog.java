@@ -53,8 +53,11 @@ final class ImageCatalog {
         return Optional.ofNullable(p);
     }
 
-    /** Names of all images, sorted. */
+    /** Names of all images, sorted (the directory is listed again when the last listing is a second old). */
     List<String> names() {
+        if (System.nanoTime() - scannedAt > RESCAN_NANOS) {
+            scan();
+        }
         return List.copyOf(images.keySet());
     }
 

@@ -25,10 +25,11 @@ async function main() {
     if (wanted && catalog.images.includes(wanted)) {
       open(wanted, catalog);
       if (zoom) {
-        state.viewers[0].addOnceHandler("open", () => {
+        // After OpenSeadragon's own first layout (it homes the view once the image is in).
+        state.viewers[0].addOnceHandler("open", () => setTimeout(() => {
           const v = state.viewers[0].viewport;
           v.zoomTo(v.imageToViewportZoom(Number(zoom) / catalog.maxZoom), null, true);
-        });
+        }, 100));
       }
     }
   };
