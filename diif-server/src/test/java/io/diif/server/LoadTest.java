@@ -143,10 +143,10 @@ class LoadTest {
 
     @Test
     void aRenderPastItsTimeoutIsCancelled() throws Exception {
-        // A 64x48 image at x64 (3.1 Mpixels) takes seconds; the request may take half of one.
+        // A 64x48 image at x64 (12.6 Mpixels) takes seconds; the request may take half of one.
         try (DiifServer server = DiifServer.start(TestServers.config(dir).maxZoom(64).maxArea(1L << 24)
                 .timeout(Duration.ofMillis(500)).build())) {
-            HttpResponse<byte[]> r = get(server, "/iiif/3/pattern/full/^2048,/0/default.png");
+            HttpResponse<byte[]> r = get(server, "/iiif/3/pattern/full/^4096,/0/default.png");
             assertEquals(503, r.statusCode(), text(r));
             assertEventually(() -> server.renders().cancelledRenders() >= 1, "the render was not cancelled");
             assertEquals(200, get(server, "/iiif/3/pattern/full/max/0/default.png").statusCode());
