@@ -52,7 +52,8 @@ public final class Resampler {
         }
     }
 
-    static double cubic(double x) {
+    /** The Keys cubic kernel (a = -0.5) at distance {@code x}, in input pixels. */
+    public static double cubic(double x) {
         double ax = Math.abs(x);
         if (ax <= 1) {
             return ((A + 2) * ax - (A + 3)) * ax * ax + 1;

@@ -69,6 +69,9 @@ public final class DiifCli {
             "      PSNR (RGB, luma) and SSIM against bicubic on images downscaled by each scale; report.csv per image",
             "      one column per model beside bicubic (one --model: DIIF; several: named by file); a fixed-scale",
             "      model (EDSR-baseline xS) is scored at its scale only",
+            "  diif serve --images DIR [--port 8182] [--host 127.0.0.1] [--model FILE] [--backend NAME] [--max-zoom Z]",
+            "             [--workers N] [--queue N] [--cache-mb MB] [--max-area PIXELS] [--timeout SECONDS]",
+            "      IIIF Image API 3.0 server (DIIF for sizes above the source) and a viewer at /; docs/server.md",
             "",
             "options: --model FILE (default: the bundled default model, when present)",
             "         --backend NAME (onnx, tensorflow, pytorch, java; default: -Ddiif.backend, $DIIF_BACKEND, else the",
@@ -121,6 +124,7 @@ public final class DiifCli {
                 case "eval" -> new EvalCommand(out, err).run(a);
                 case "batch" -> throw new UsageException("batch runs on Apache Spark from diif-spark's jar: start it"
                         + " with the ./diif launcher, or spark-submit diif-spark-cluster.jar (docs/spark.md)");
+                case "serve" -> new ServeCommand(err).run(a);
                 default -> throw new UsageException("unknown command '" + a.command + "'");
             }
             return EXIT_OK;
@@ -555,7 +559,8 @@ public final class DiifCli {
         private static final List<String> WITH_VALUE = List.of("--scale", "--size", "--window", "--model", "--backend",
                 "--max-pixels", "--liif-model", "--sizes", "--scales", "--runs", "--warmup", "--max-gmac", "--out",
                 "--paper-models", "--precision",
-                "--images", "--max-side", "--pictures", "--picture-scales", "--label");
+                "--images", "--max-side", "--pictures", "--picture-scales", "--label",
+                "--port", "--host", "--max-zoom", "--workers", "--queue", "--cache-mb", "--max-area", "--timeout");
         private static final List<String> FLAGS = List.of("--verbose", "--quiet", "--help", "--macs-only");
         /** Options a command may take several times ({@code diif eval --model A --model B}); see {@link #values}. */
         private static final List<String> REPEATABLE = List.of("--model");
