@@ -124,7 +124,9 @@ public final class BatchCommand implements Callable<Integer> {
         SparkSession.Builder builder = SparkSession.builder().appName("diif batch").master(master)
                 .config("spark.ui.showConsoleProgress", "false");
         if (master.startsWith("local")) {
-            builder.config("spark.ui.enabled", "false");
+            // One JVM: the driver needs no address but loopback (a --conf below still overrides this).
+            builder.config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
+                    .config("spark.driver.bindAddress", "127.0.0.1");
         } else if (System.getProperty(JARS_PROPERTY) != null) {
             builder.config("spark.jars", System.getProperty(JARS_PROPERTY));
         }
