@@ -29,44 +29,12 @@ final class ExecutorModels {
     static DiifAdapter.Model get(ModelSource source) {
         return MODELS.computeIfAbsent(source.key(), key -> {
             long started = System.nanoTime();
-            DiifAdapter.Model model = loadOnLargeStack(source);
+            DiifAdapter.Model model = DiifAdapter.load(source, source.bytes());
             LOADS.incrementAndGet();
             LOG.info("Loaded model {} as {} in {} ms", key, model.description(),
                     (System.nanoTime() - started) / 1_000_000);
             return model;
         });
-    }
-
-    /**
-     * Loads on a thread of its own with a 64 MiB stack (reserved, not committed): ONNX Runtime 1.29 crashed
-     * the whole JVM (SIGSEGV, no hs_err file) creating its environment on a 1 MiB thread stack, the JVM's
-     * default for Spark's task threads, once java.class.path was a few kilobytes long, as Spark's is.
-     */
-    private static DiifAdapter.Model loadOnLargeStack(ModelSource source) {
-        DiifAdapter.Model[] loaded = new DiifAdapter.Model[1];
-        Throwable[] failed = new Throwable[1];
-        Thread loader = new Thread(null, () -> {
-            try {
-                loaded[0] = DiifAdapter.load(source, source.bytes());
-            } catch (RuntimeException | Error e) {
-                failed[0] = e;
-            }
-        }, "diif-model-load", 64L << 20);
-        loader.setContextClassLoader(Thread.currentThread().getContextClassLoader());
-        loader.start();
-        try {
-            loader.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while loading model " + source.key(), e);
-        }
-        if (failed[0] instanceof RuntimeException e) {
-            throw e;
-        }
-        if (failed[0] instanceof Error e) {
-            throw e;
-        }
-        return loaded[0];
     }
 
     /** How many models this JVM has loaded so far: reuse across tasks keeps it at one per key. */

@@ -40,7 +40,7 @@ public final class OnnxBackend implements Backend {
 
     OnnxBackend(OnnxSettings settings) {
         this.settings = settings;
-        this.environment = OrtEnvironment.getEnvironment(); // process-wide, shared with any other ORT user
+        this.environment = environmentOnLargeStack(); // process-wide, shared with any other ORT user
         if (settings.cuda() && !OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
             LOG.warn("-D{}=true, but this ONNX Runtime build has no CUDA provider ({}); running on the CPU."
                     + " Use com.microsoft.onnxruntime:onnxruntime_gpu instead of onnxruntime.",
@@ -181,5 +181,38 @@ public final class OnnxBackend implements Backend {
     @Override
     public void close() {
         closed = true;
+    }
+
+    /**
+     * The process-wide environment, created on a thread of its own with a 64 MiB stack (reserved, not
+     * committed): ONNX Runtime 1.29 crashed the whole JVM (SIGSEGV, no hs_err file) creating it on a 1 MiB
+     * thread stack, the JVM's default for threads such as Spark's task threads, once java.class.path was a
+     * few kilobytes long.
+     */
+    private static OrtEnvironment environmentOnLargeStack() {
+        OrtEnvironment[] created = new OrtEnvironment[1];
+        Throwable[] failed = new Throwable[1];
+        Thread creator = new Thread(null, () -> {
+            try {
+                created[0] = OrtEnvironment.getEnvironment();
+            } catch (RuntimeException | Error e) {
+                failed[0] = e;
+            }
+        }, "diif-onnx-environment", 64L << 20);
+        creator.setContextClassLoader(Thread.currentThread().getContextClassLoader());
+        creator.start();
+        try {
+            creator.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating the ONNX Runtime environment", e);
+        }
+        if (failed[0] instanceof RuntimeException e) {
+            throw e;
+        }
+        if (failed[0] instanceof Error e) {
+            throw e;
+        }
+        return created[0];
     }
 }
