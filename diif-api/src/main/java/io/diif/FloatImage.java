@@ -1,6 +1,6 @@
 package io.diif;
 
-import io.diif.image.ImageCodec;
+import io.diif.internal.imaging.ImageCodec;
 import java.awt.image.BufferedImage;
 
 /**

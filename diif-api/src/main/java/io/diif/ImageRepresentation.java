@@ -1,11 +1,11 @@
 package io.diif;
 
-import io.diif.decoder.Decoder;
-import io.diif.decoder.Latents;
-import io.diif.geometry.Window;
-import io.diif.image.Resampler;
-import io.diif.image.ImageFiles;
-import io.diif.image.RowWriter;
+import io.diif.internal.decoding.Decoder;
+import io.diif.internal.decoding.Latents;
+import io.diif.Window;
+import io.diif.internal.imaging.Resampler;
+import io.diif.internal.imaging.ImageFiles;
+import io.diif.internal.output.RowWriter;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -157,7 +157,7 @@ public final class ImageRepresentation implements AutoCloseable {
         if (bandRows <= 0) {
             throw new IllegalArgumentException("bandRows must be > 0, was " + bandRows);
         }
-        io.diif.geometry.AxisGrouping rows = new io.diif.geometry.AxisGrouping(feat.height(), height);
+        io.diif.internal.decoding.AxisGrouping rows = new io.diif.internal.decoding.AxisGrouping(feat.height(), height);
         long[] done = {0};
         int y0 = 0;
         while (y0 < height) {

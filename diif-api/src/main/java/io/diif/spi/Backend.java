@@ -1,5 +1,7 @@
 package io.diif.spi;
 
+import io.diif.spi.support.ReducedLayers;
+
 import io.diif.Precision;
 import io.diif.graph.Graph;
 import java.util.EnumSet;

@@ -1,5 +1,7 @@
 package io.diif.spi;
 
+import io.diif.spi.support.HeapRows;
+
 import io.diif.graph.Graph;
 
 /**

@@ -1,5 +1,7 @@
 package io.diif.spi;
 
+import io.diif.spi.support.HeapRows;
+
 /**
  * A matrix {@code [rows, columns]} of float32 that the core fills and reads one row at a time, held where
  * the engine wants it: on the Java heap ({@link HeapRows}), or in the engine's own memory, so that the

@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.diif.image.ImageCodec;
-import io.diif.image.ImageFiles;
-import io.diif.image.Planes;
+import io.diif.internal.imaging.ImageCodec;
+import io.diif.internal.imaging.ImageFiles;
+import io.diif.internal.imaging.Planes;
 import java.awt.Transparency;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;

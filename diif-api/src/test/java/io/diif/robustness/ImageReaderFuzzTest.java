@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.diif.image.ImageCodec;
-import io.diif.image.ImageFiles;
-import io.diif.image.Planes;
+import io.diif.internal.imaging.ImageCodec;
+import io.diif.internal.imaging.ImageFiles;
+import io.diif.internal.imaging.Planes;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 

@@ -1,6 +1,6 @@
 package io.diif.robustness;
 
-import io.diif.image.ImageFiles;
+import io.diif.internal.imaging.ImageFiles;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

@@ -90,7 +90,7 @@ public final class BenchHarness {
 
     private static void load(String backend) {
         long t0 = System.nanoTime();
-        io.diif.spi.Backends.select(backend);
+        io.diif.internal.backends.Backends.select(backend);
         long t1 = System.nanoTime();
         try (DiifModel model = DiifModel.builder().backend(backend).modelResource(Diif.DEFAULT_MODEL_RESOURCE).build()) {
             long t2 = System.nanoTime();

@@ -4,7 +4,7 @@ import io.diif.graph.Graph;
 import io.diif.graph.Node;
 import io.diif.graph.Parameter;
 import io.diif.spi.Backend;
-import io.diif.spi.Backends;
+import io.diif.internal.backends.Backends;
 import io.diif.spi.Executable;
 import java.util.Arrays;
 import java.util.Locale;

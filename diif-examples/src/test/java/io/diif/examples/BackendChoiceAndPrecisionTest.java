@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.diif.examples.CliHarness.Run;
-import io.diif.spi.Backends;
+import io.diif.internal.backends.Backends;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.List;

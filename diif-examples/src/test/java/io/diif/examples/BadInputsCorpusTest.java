@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.diif.examples.CliHarness.Run;
-import io.diif.spi.Backends;
+import io.diif.internal.backends.Backends;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

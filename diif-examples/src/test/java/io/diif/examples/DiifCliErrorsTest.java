@@ -76,7 +76,7 @@ public class DiifCliErrorsTest {
         Run r = CliHarness.run(verbose);
         assertEquals(1, r.exit());
         assertTrue(r.errLines().get(0).startsWith("diif: error: " + bad), r::toString);
-        assertTrue(r.err().contains("\tat io.diif.image.ImageFiles"), "stack trace with --verbose: " + r);
+        assertTrue(r.err().contains("\tat io.diif.internal.imaging.ImageFiles"), "stack trace with --verbose: " + r);
     }
 
     @Test

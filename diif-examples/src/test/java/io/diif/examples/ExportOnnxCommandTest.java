@@ -8,7 +8,7 @@ import io.diif.backend.onnx.OnnxExport;
 import io.diif.backend.onnx.OnnxModelExporter;
 import io.diif.graph.Graph;
 import io.diif.model.ModelFile;
-import io.diif.network.Networks;
+import io.diif.internal.networks.Networks;
 import io.diif.tck.Golden;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;

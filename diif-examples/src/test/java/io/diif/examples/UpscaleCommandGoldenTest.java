@@ -3,7 +3,7 @@ package io.diif.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.diif.image.Npy;
+import io.diif.internal.output.Npy;
 import io.diif.tck.Golden;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;

@@ -3,7 +3,7 @@ package io.diif.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.diif.examples.CliHarness.Run;
-import io.diif.image.Npy;
+import io.diif.internal.output.Npy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.diif.DiifModel;
 import io.diif.ImageRepresentation;
-import io.diif.geometry.Window;
+import io.diif.Window;
 import io.diif.tck.Golden;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;

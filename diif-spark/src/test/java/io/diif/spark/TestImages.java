@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import io.diif.Diif;
 import io.diif.DiifModel;
 import io.diif.ImageRepresentation;
-import io.diif.image.ImageFiles;
+import io.diif.internal.imaging.ImageFiles;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

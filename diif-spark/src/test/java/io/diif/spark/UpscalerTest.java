@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.diif.DiifModel;
-import io.diif.image.ImageFiles;
+import io.diif.internal.imaging.ImageFiles;
 import io.diif.tck.Golden;
 import java.awt.image.BufferedImage;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.diif.tck;
 
-import io.diif.image.Npy;
+import io.diif.internal.output.Npy;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;

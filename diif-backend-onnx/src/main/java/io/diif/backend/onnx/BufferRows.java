@@ -1,6 +1,6 @@
 package io.diif.backend.onnx;
 
-import io.diif.spi.FloatBufferRows;
+import io.diif.spi.support.FloatBufferRows;
 import java.nio.ByteBuffer;
 
 /** Rows in a direct buffer that ONNX Runtime reads (an input) or writes (a pinned output) in place. */

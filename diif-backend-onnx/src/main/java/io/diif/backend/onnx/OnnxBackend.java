@@ -11,7 +11,7 @@ import io.diif.Precision;
 import io.diif.graph.Graph;
 import io.diif.spi.Backend;
 import io.diif.spi.Executable;
-import io.diif.spi.ReducedLayers;
+import io.diif.spi.support.ReducedLayers;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -7,7 +7,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.diif.graph.Graph;
 import io.diif.spi.Executable;
-import io.diif.spi.HeapRows;
+import io.diif.spi.support.HeapRows;
 import io.diif.spi.Rows;
 import java.nio.FloatBuffer;
 import java.util.Arrays;

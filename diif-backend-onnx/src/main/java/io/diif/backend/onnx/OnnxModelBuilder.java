@@ -4,7 +4,7 @@ import io.diif.Precision;
 import io.diif.graph.Graph;
 import io.diif.graph.Node;
 import io.diif.graph.Parameter;
-import io.diif.spi.ReducedLayers;
+import io.diif.spi.support.ReducedLayers;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;

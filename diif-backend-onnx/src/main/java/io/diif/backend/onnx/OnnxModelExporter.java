@@ -2,10 +2,10 @@ package io.diif.backend.onnx;
 
 import io.diif.graph.Graph;
 import io.diif.graph.Parameter;
-import io.diif.image.Npy;
+import io.diif.internal.output.Npy;
 import io.diif.model.ModelConfig;
 import io.diif.model.ModelFile;
-import io.diif.network.Networks;
+import io.diif.internal.networks.Networks;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -201,7 +201,7 @@ public final class OnnxModelExporter {
         String clamp = Double.isNaN(d.maxScale()) ? "never clamped (no `max_scale`)"
                 : "`2/" + fmt(d.maxScale()) + "` when `oh > " + fmt(d.maxScale()) + "·H` (strictly), else `cell_h`";
         sb.append("## How the Java core runs DIIF with these files\n\n");
-        sb.append("For an `H×W` input and an `oh×ow` output, all float32 (`io.diif.decoder.DiifDecoder` does"
+        sb.append("For an `H×W` input and an `oh×ow` output, all float32 (`io.diif.internal.decoding.DiifDecoder` does"
                 + " exactly this, in tiles):\n\n");
         sb.append("1. **Encode** (§0): `x = (rgb01 − ").append(fmt(c.mean())).append(") / ").append(fmt(c.std()))
                 .append("` as `[1, 3, H, W]` (RGB planes, rows top to bottom) → `" + encoder + ".onnx` → `feat [1, ")
@@ -268,7 +268,7 @@ public final class OnnxModelExporter {
 
     private static void liifGlue(StringBuilder sb, ModelConfig c, String encoder) {
         sb.append("## How the Java core runs LIIF with these files\n\n");
-        sb.append("For an `H×W` input and an `oh×ow` output (`io.diif.decoder.LiifDecoder`; §11, LIIF's official"
+        sb.append("For an `H×W` input and an `oh×ow` output (`io.diif.internal.decoding.LiifDecoder`; §11, LIIF's official"
                 + " `query_rgb`), all float32:\n\n");
         sb.append("1. **Encode** (§0): `x = (rgb01 − ").append(fmt(c.mean())).append(") / ").append(fmt(c.std()))
                 .append("` as `[1, 3, H, W]` → `").append(encoder).append(".onnx` → `feat [1, ")

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.diif.spi.Backend;
 import io.diif.spi.BackendProvider;
-import io.diif.spi.Backends;
+import io.diif.internal.backends.Backends;
 import org.junit.jupiter.api.Test;
 
 class OnnxBackendProviderTest {

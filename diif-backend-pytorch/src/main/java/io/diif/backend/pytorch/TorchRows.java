@@ -5,8 +5,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import io.diif.spi.FloatBufferRows;
-import io.diif.spi.ReuseSlot;
+import io.diif.spi.support.FloatBufferRows;
+import io.diif.spi.support.ReuseSlot;
 import java.nio.ByteOrder;
 
 /**

@@ -11,7 +11,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import io.diif.backend.java.JavaBackend;
 import io.diif.graph.Graph;
 import io.diif.spi.Backend;
-import io.diif.spi.Backends;
+import io.diif.internal.backends.Backends;
 import io.diif.spi.Executable;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,7 +1,7 @@
 package io.diif.backend.tensorflow;
 
-import io.diif.spi.AbstractRows;
-import io.diif.spi.ReuseSlot;
+import io.diif.spi.support.AbstractRows;
+import io.diif.spi.support.ReuseSlot;
 import org.tensorflow.Result;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.FloatDataBuffer;

@@ -11,7 +11,7 @@ import io.diif.backend.java.JavaBackendProvider;
 import io.diif.graph.Graph;
 import io.diif.graph.Node;
 import io.diif.spi.Backend;
-import io.diif.spi.Backends;
+import io.diif.internal.backends.Backends;
 import io.diif.spi.Executable;
 import io.diif.spi.Rows;
 import java.util.ArrayList;

@@ -4,7 +4,7 @@ import io.diif.DiifModel;
 import io.diif.ImageRepresentation;
 import io.diif.examples.DiifCli;
 import io.diif.examples.DiifCli.UsageException;
-import io.diif.image.ImageFiles;
+import io.diif.internal.imaging.ImageFiles;
 import io.diif.model.ModelConfig;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,7 +1,7 @@
 package io.diif.examples.eval;
 
-import io.diif.image.AntialiasedBicubicResize;
-import io.diif.image.ImageCodec;
+import io.diif.internal.imaging.AntialiasedBicubicResize;
+import io.diif.internal.imaging.ImageCodec;
 import java.awt.image.BufferedImage;
 
 /**
