@@ -9,7 +9,7 @@ import java.nio.file.Path;
  * <pre>{@code
  * BufferedImage big = Diif.upscale(photo, 3.5);                 // default model, best backend
  * try (DiifModel m = Diif.load(Path.of("my.safetensors"))) {   // your own model
- *     BufferedImage poster = m.upscale(photo, 4000, 3000);
+ *     BufferedImage poster = m.render(photo).size(4000, 3000).toImage();
  * }
  * }</pre>
  */
@@ -35,11 +35,6 @@ public final class Diif {
     /** Upscales with the default model to {@code round(scale·W) × round(scale·H)}. */
     public static BufferedImage upscale(BufferedImage image, double scale) {
         return defaultModel().upscale(image, scale);
-    }
-
-    /** Upscales with the default model to exactly {@code width × height}. */
-    public static BufferedImage upscale(BufferedImage image, int width, int height) {
-        return defaultModel().upscale(image, width, height);
     }
 
     /**

@@ -9,7 +9,6 @@ import io.diif.internal.decoding.LiifDecoder;
 import io.diif.internal.decoding.LmLiifDecoder;
 import io.diif.internal.decoding.LteDecoder;
 import io.diif.internal.decoding.MetaSrDecoder;
-import io.diif.Window;
 import io.diif.graph.Graph;
 import io.diif.internal.imaging.ImageCodec;
 import io.diif.internal.imaging.Planes;
@@ -240,21 +239,32 @@ public final class DiifModel implements AutoCloseable {
     }
 
     /**
-     * Renders a {@code window} of the {@code width × height} output of {@code image}, encoding only the part
-     * of the image the window needs: its latents, {@value #DECODER_REACH} more on each side for the decoder's
-     * neighbourhood, and the encoder's receptive radius. The pixels equal
-     * {@code encode(image).renderRaw(width, height, window, progress)}; time and memory follow the window,
-     * not the image (LTE's and DLTE's per-image maps are computed over the encoded region only).
+     * Starts a render straight from an image: say the size or scale, optionally a window and progress,
+     * then where the pixels go ({@link Render}). The image is encoded when a terminal runs, and with a
+     * window only the part of it the window needs; encode once with {@link #encode} instead to render
+     * one image several times.
      *
-     * @param progress receives the number of pixels finished so far (may be null)
+     * @throws NullPointerException if {@code image} is null
      */
-    public FloatImage renderWindow(BufferedImage image, int width, int height, Window window,
-            LongConsumer progress) {
-        ensureOpen();
+    public Render render(BufferedImage image) {
         Objects.requireNonNull(image, "image must not be null");
-        Objects.requireNonNull(window, "window must not be null");
+        return Render.of(this, image);
+    }
+
+    /**
+     * Encodes what a {@code window} (null = all) of the {@code width × height} output of {@code image}
+     * needs: its latents, {@value #DECODER_REACH} more on each side for the decoder's neighbourhood, and the
+     * encoder's receptive radius. Renders of the window equal those of the whole image's representation;
+     * time and memory follow the window, not the image (LTE's and DLTE's per-image maps are computed over
+     * the encoded region only).
+     */
+    ImageRepresentation encodeFor(BufferedImage image, int width, int height, Window window) {
+        ensureOpen();
         checkInputSize(image.getWidth(), image.getHeight());
         checkOutputSize(width, height);
+        if (window == null) {
+            return encode(ImageCodec.read(image));
+        }
         window.checkInside(width, height);
         Planes planes = ImageCodec.read(image);
         int w = planes.width();
@@ -264,9 +274,7 @@ public final class DiifModel implements AutoCloseable {
         int y1 = (int) Math.ceil((double) (window.y() + window.height()) * h / height) + DECODER_REACH;
         int x0 = (int) Math.floor((double) window.x() * w / width) - DECODER_REACH;
         int x1 = (int) Math.ceil((double) (window.x() + window.width()) * w / width) + DECODER_REACH;
-        try (ImageRepresentation rep = encode(planes, clip(x0, y0, x1, y1, w, h))) {
-            return rep.renderRaw(width, height, window, progress);
-        }
+        return encode(planes, clip(x0, y0, x1, y1, w, h));
     }
 
     /** [x0, x1) × [y0, y1) clipped to a width × height grid. */
@@ -276,25 +284,15 @@ public final class DiifModel implements AutoCloseable {
         return new Window(left, top, Math.min(width, x1) - left, Math.min(height, y1) - top);
     }
 
-    /** Encodes and renders at {@code round(scale·W) × round(scale·H)}. */
+    /**
+     * Encodes and renders at {@code round(scale·W) × round(scale·H)}: {@code render(image).scale(scale).toImage()}.
+     *
+     * @throws IllegalArgumentException if {@code scale} is not finite and positive, or the input or output
+     *     exceeds this model's limits
+     * @throws DiifException if the backend fails
+     */
     public BufferedImage upscale(BufferedImage image, double scale) {
-        return upscale(image, scale, scale);
-    }
-
-    /** Encodes and renders at {@code round(scaleX·W) × round(scaleY·H)}. */
-    public BufferedImage upscale(BufferedImage image, double scaleX, double scaleY) {
-        Objects.requireNonNull(image, "image must not be null");
-        int w = ImageRepresentation.scaled("scaleX", scaleX, image.getWidth());
-        int h = ImageRepresentation.scaled("scaleY", scaleY, image.getHeight());
-        return upscale(image, w, h);
-    }
-
-    /** Encodes and renders at exactly {@code width × height}. */
-    public BufferedImage upscale(BufferedImage image, int width, int height) {
-        checkOutputSize(width, height);
-        try (ImageRepresentation rep = encode(image)) {
-            return rep.render(width, height);
-        }
+        return render(image).scale(scale).toImage();
     }
 
     void checkOutputSize(long width, long height) {

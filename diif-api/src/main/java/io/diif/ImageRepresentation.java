@@ -1,8 +1,8 @@
 package io.diif;
 
 import io.diif.internal.decoding.Decoder;
+import io.diif.internal.decoding.AxisGrouping;
 import io.diif.internal.decoding.Latents;
-import io.diif.Window;
 import io.diif.internal.imaging.Resampler;
 import io.diif.internal.imaging.ImageFiles;
 import io.diif.internal.output.RowWriter;
@@ -36,12 +36,6 @@ import java.util.function.LongConsumer;
  * <p>Thread-safe and immutable; {@link #close()} releases the latent codes.
  */
 public final class ImageRepresentation implements AutoCloseable {
-    /**
-     * Output pixels a band of {@link #renderToFile} aims at: 48 MiB of floats and 12 to 16 MiB of 8-bit
-     * pixels, large enough that bands cost no extra work, small enough for any heap.
-     */
-    private static final long FILE_BAND_PIXELS = 4L << 20;
-
     private final DiifModel model;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Latents latents;
@@ -68,24 +62,12 @@ public final class ImageRepresentation implements AutoCloseable {
         return alpha != null;
     }
 
-    /** Renders at exactly {@code width × height} (8-bit; ARGB if the input had alpha). */
-    public BufferedImage render(int width, int height) {
-        return renderRaw(width, height).toBufferedImage();
-    }
-
-    /** Renders at {@code round(scale·W) × round(scale·H)}, halves rounded to even (Math.rint). */
-    public BufferedImage render(double scale) {
-        return render(scaled("scale", scale, width()), scaled("scale", scale, height()));
-    }
-
-    /** Renders at {@code round(scaleX·W) × round(scaleY·H)}. */
-    public BufferedImage render(double scaleX, double scaleY) {
-        return render(scaled("scaleX", scaleX, width()), scaled("scaleY", scaleY, height()));
-    }
-
-    /** The raw model output at exactly {@code width × height}. */
-    public FloatImage renderRaw(int width, int height) {
-        return renderRaw(width, height, null, null);
+    /**
+     * Starts a render of this image: say the size or scale, optionally a window and progress, then where
+     * the pixels go ({@link Render}).
+     */
+    public Render render() {
+        return Render.of(this);
     }
 
     /**
@@ -94,7 +76,7 @@ public final class ImageRepresentation implements AutoCloseable {
      *
      * @param progress receives the number of pixels finished so far (may be null)
      */
-    public FloatImage renderRaw(int width, int height, Window window, LongConsumer progress) {
+    FloatImage renderWindow(int width, int height, Window window, LongConsumer progress) {
         Latents feat = latents();
         model.checkOutputSize(width, height);
         Window win = window == null ? Window.of(width, height) : window;
@@ -103,7 +85,7 @@ public final class ImageRepresentation implements AutoCloseable {
             // Reachable only with a raised maxOutputPixels: one float array cannot hold it.
             throw new IllegalArgumentException("a window of " + win.width() + "x" + win.height() + " = " + win.pixels()
                     + " pixels is too large for one FloatImage (3 x pixels must fit in a Java array); render it in"
-                    + " windows or with renderBands");
+                    + " windows, or with toBands or toFile");
         }
         float[] out = new float[3 * (int) win.pixels()];
         Decoder.Progress sink = Decoder.Progress.NONE;
@@ -134,92 +116,63 @@ public final class ImageRepresentation implements AutoCloseable {
         return new FloatImage(out, a, win.width(), win.height(), model.config().mean(), model.config().std());
     }
 
-    /** Receives consecutive horizontal bands of a render, top to bottom. */
-    @FunctionalInterface
-    public interface BandSink {
-        /**
-         * @param firstRow the output row of the band's first row
-         * @param band the band's pixels (full output width)
-         */
-        void accept(int firstRow, FloatImage band) throws java.io.IOException;
-    }
-
     /**
-     * Renders {@code width × height} band by band (about {@code bandRows} rows each, cut at latent-row
-     * boundaries so no work is repeated), handing each band to {@code sink} before rendering the next:
-     * memory stays bounded by one band however large the output. Bands equal the same rows of a whole
-     * render.
+     * Renders a window of {@code width × height} (null = all of it) band by band (about {@code bandRows}
+     * rows each, cut at latent-row boundaries so no work is repeated), handing each band to {@code sink}
+     * before rendering the next.
      */
-    public void renderBands(int width, int height, int bandRows, BandSink sink, LongConsumer progress)
-            throws java.io.IOException {
+    void renderBands(int width, int height, Window window, int bandRows, BandSink sink, LongConsumer progress)
+            throws IOException {
         Latents feat = latents();
         model.checkOutputSize(width, height);
+        Window win = window == null ? Window.of(width, height) : window;
+        win.checkInside(width, height);
         if (bandRows <= 0) {
             throw new IllegalArgumentException("bandRows must be > 0, was " + bandRows);
         }
-        io.diif.internal.decoding.AxisGrouping rows = new io.diif.internal.decoding.AxisGrouping(feat.height(), height);
+        AxisGrouping rows = new AxisGrouping(feat.height(), height);
+        int bottom = win.y() + win.height();
         long[] done = {0};
-        int y0 = 0;
-        while (y0 < height) {
+        int y0 = win.y();
+        while (y0 < bottom) {
             // Extend to the next latent-row boundary at or past y0 + bandRows.
-            int target = Math.min(height, y0 + bandRows);
-            int y1 = target >= height ? height : rows.start(rows.latentOf(target - 1)) ;
+            int target = Math.min(bottom, y0 + bandRows);
+            int y1 = target >= bottom ? bottom : rows.start(rows.latentOf(target - 1));
             if (y1 <= y0) {
                 int i = rows.latentOf(target - 1);
-                y1 = i + 1 < feat.height() ? rows.start(i + 1) : height;
+                y1 = i + 1 < feat.height() ? Math.min(bottom, rows.start(i + 1)) : bottom;
             }
             final long before = done[0];
-            FloatImage band = renderRaw(width, height, new Window(0, y0, width, y1 - y0),
+            FloatImage band = renderWindow(width, height, new Window(win.x(), y0, win.width(), y1 - y0),
                     progress == null ? null : p -> progress.accept(before + p));
-            done[0] += (long) width * (y1 - y0);
+            done[0] += (long) win.width() * (y1 - y0);
             sink.accept(y0, band);
             y0 = y1;
         }
     }
 
-    /** {@link #renderToFile(int, int, Path, LongConsumer)} without progress. */
-    public void renderToFile(int width, int height, Path out) throws IOException {
-        renderToFile(width, height, out, null);
-    }
-
-    /**
-     * Renders {@code width × height} straight into an 8-bit image file, band by band (about 4 million
-     * pixels a band), so memory stays bounded by one band however large the output. The extension picks
-     * the format: {@code .png}, or {@code .tif}/{@code .tiff} (Deflate; BigTIFF when the file could pass
-     * 4 GiB); RGBA when the input had alpha. Pixels equal {@link #render(int, int)}'s.
-     *
-     * <p>The file is written next to {@code out} as {@code out}'s name plus {@code .part} and moved onto
-     * {@code out} only when complete; on failure it is deleted and {@code out} is left as it was.
-     * Formats that cannot be written row by row (JPEG, BMP) are refused rather than silently rendered
-     * whole: write {@link #render(int, int)} with ImageIO for those.
-     *
-     * @param progress receives the number of pixels finished so far (may be null)
-     * @throws IllegalArgumentException for another extension (naming the supported ones), or a size
-     *     {@link #render(int, int)} refuses
-     */
-    public void renderToFile(int width, int height, Path out, LongConsumer progress) throws IOException {
-        renderToFile(width, height, out, progress, FILE_BAND_PIXELS);
-    }
-
-    /** {@link #renderToFile(int, int, Path, LongConsumer)} with bands of about {@code bandPixels} (tests). */
-    void renderToFile(int width, int height, Path out, LongConsumer progress, long bandPixels) throws IOException {
+    /** Streams a window of {@code width × height} (null = all of it) into an 8-bit file ({@link Render#toFile}). */
+    void renderToFile(int width, int height, Window window, Path out, LongConsumer progress, long bandPixels)
+            throws IOException {
         Objects.requireNonNull(out, "out must not be null");
         String ext = ImageFiles.extension(out);
         if (!RowWriter.EXTENSIONS.contains(ext)) {
             throw new IllegalArgumentException("cannot stream a render to " + out + ": the extension must be ."
                     + String.join(", .", RowWriter.EXTENSIONS) + (ext.isEmpty() ? "" : ", not ." + ext)
-                    + " (for other formats, write render(width, height) with ImageIO)");
+                    + " (for other formats, write render().toImage() with ImageIO)");
         }
         // Refused sizes and a closed representation fail before any file is created.
         latents();
         model.checkOutputSize(width, height);
-        int bandRows = (int) Math.max(1, Math.min(height, bandPixels / width));
+        Window win = window == null ? Window.of(width, height) : window;
+        win.checkInside(width, height);
+        int bandRows = (int) Math.max(1, Math.min(win.height(), bandPixels / win.width()));
         Path partial = out.resolveSibling(out.getFileName() + ".part");
         try {
             try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.CREATE,
                     StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
-                    RowWriter writer = RowWriter.open(ext, channel, width, height, hasAlpha())) {
-                renderBands(width, height, bandRows, (firstRow, band) -> {
+                    RowWriter writer = RowWriter.open(ext, channel, win.width(), win.height(), hasAlpha())) {
+                renderBands(width, height, win, bandRows, (firstRow, band) -> {
                     byte[] pixels = band.toInterleaved8();
                     int stride = pixels.length / band.height();
                     for (int r = 0; r < band.height(); r++) {
@@ -245,11 +198,6 @@ public final class ImageRepresentation implements AutoCloseable {
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(partial, out, StandardCopyOption.REPLACE_EXISTING);
         }
-    }
-
-    /** The raw model output at {@code round(scale·W) × round(scale·H)}. */
-    public FloatImage renderRaw(double scale) {
-        return renderRaw(scaled("scale", scale, width()), scaled("scale", scale, height()));
     }
 
     /**
@@ -326,23 +274,6 @@ public final class ImageRepresentation implements AutoCloseable {
             System.arraycopy(plane, (win.y() + r) * width + win.x(), out, r * win.width(), win.width());
         }
         return out;
-    }
-
-    /** round(scale·size), validated. */
-    static int scaled(String name, double scale, int size) {
-        if (!Double.isFinite(scale) || scale <= 0) {
-            throw new IllegalArgumentException(name + " must be finite and > 0, was " + scale);
-        }
-        double v = Math.rint(scale * size);
-        if (v < 1) {
-            throw new IllegalArgumentException(name + " " + scale + " turns " + size + " pixels into " + v
-                    + "; the output needs at least 1");
-        }
-        if (v > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(name + " " + scale + " turns " + size + " pixels into " + v
-                    + ", more than " + Integer.MAX_VALUE);
-        }
-        return (int) v;
     }
 
     /** Releases the latent codes. Idempotent. */

@@ -293,7 +293,7 @@ final class BenchCommand {
         long t0 = System.nanoTime();
         try (ImageRepresentation rep = model.encode(image, size, size)) {
             long t1 = System.nanoTime();
-            rep.renderRaw(o, o);
+            rep.render().size(o, o).toFloatImage();
             return new long[] {t1 - t0, System.nanoTime() - t1};
         }
     }

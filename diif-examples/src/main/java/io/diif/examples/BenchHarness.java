@@ -54,7 +54,7 @@ public final class BenchHarness {
                 try (ImageRepresentation rep = model.encode(image, SIZE, SIZE)) {
                     long t1 = System.nanoTime();
                     long[] before = processStat();
-                    rep.renderRaw(o, o);
+                    rep.render().size(o, o).toFloatImage();
                     long t2 = System.nanoTime();
                     long[] after = processStat();
                     System.out.printf(Locale.ROOT, "%s %s x%s: encode %.3f s, decode %.3f s, %d page faults,"

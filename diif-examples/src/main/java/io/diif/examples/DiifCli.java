@@ -260,15 +260,16 @@ public final class DiifCli {
                 if (window != null) {
                     // Only the part of the image the window needs is encoded and only the window decoded;
                     // the pixels equal the same pixels of the whole render.
-                    writeWhole(model.renderWindow(image, w, h, window, progress), ext, outPath);
+                    writeWhole(model.render(image).size(w, h).window(window).progress(progress).toFloatImage(), ext,
+                            outPath);
                 } else {
                     try (ImageRepresentation rep = model.encode(image)) {
                         if (RowWriter.EXTENSIONS.contains(ext)) {
                             // Band by band into OUT.part, moved onto OUT when complete: outputs larger than
                             // memory still work, and a failed render leaves no half file.
-                            rep.renderToFile(w, h, outPath, progress);
+                            rep.render().size(w, h).progress(progress).toFile(outPath);
                         } else {
-                            writeWhole(rep.renderRaw(w, h, null, progress), ext, outPath);
+                            writeWhole(rep.render().size(w, h).progress(progress).toFloatImage(), ext, outPath);
                         }
                     }
                 }

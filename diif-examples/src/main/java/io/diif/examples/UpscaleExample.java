@@ -39,9 +39,9 @@ public final class UpscaleExample {
         try (DiifModel model = builder.build();
                 ImageRepresentation rep = model.encode(photo)) {
             // One encoding, any number of sizes: an integer scale, a fractional one, different x and y scales.
-            ImageIO.write(rep.render(2.0), "png", new File(outDir, "x2.png"));
-            ImageIO.write(rep.render(3.7), "png", new File(outDir, "x3.7.png"));
-            ImageIO.write(rep.render(1.5, 4.0), "png", new File(outDir, "x1.5-by-x4.png"));
+            ImageIO.write(rep.render().scale(2.0).toImage(), "png", new File(outDir, "x2.png"));
+            ImageIO.write(rep.render().scale(3.7).toImage(), "png", new File(outDir, "x3.7.png"));
+            ImageIO.write(rep.render().scale(1.5, 4.0).toImage(), "png", new File(outDir, "x1.5-by-x4.png"));
             // A continuous point of the ×4 grid: between pixel centres.
             int w = photo.getWidth() * 4;
             int h = photo.getHeight() * 4;

@@ -59,7 +59,7 @@ final class DiifAdapter implements AutoCloseable {
             }
         }
         try (ImageRepresentation rep = model.encode(image)) {
-            rep.renderRaw(96, 96);
+            rep.render().size(96, 96).toFloatImage();
         }
     }
 
@@ -140,8 +140,8 @@ final class DiifAdapter implements AutoCloseable {
      * encoding; {@code cancelled} is polled as the decoder makes progress and stops the render.
      */
     Rgb render(Encoding encoding, int gridWidth, int gridHeight, Box window, BooleanSupplier cancelled) {
-        FloatImage f = encoding.representation.renderRaw(gridWidth, gridHeight, window(window),
-                pixels -> checkCancelled(cancelled));
+        FloatImage f = encoding.representation.render().size(gridWidth, gridHeight).window(window(window))
+                .progress(pixels -> checkCancelled(cancelled)).toFloatImage();
         return new Rgb(f.toRgb01Array(), f.width(), f.height());
     }
 
@@ -151,8 +151,8 @@ final class DiifAdapter implements AutoCloseable {
      */
     Rgb render(BufferedImage image, int gridWidth, int gridHeight, Box window, BooleanSupplier cancelled) {
         checkCancelled(cancelled);
-        FloatImage f = model.renderWindow(image, gridWidth, gridHeight, window(window),
-                pixels -> checkCancelled(cancelled));
+        FloatImage f = model.render(image).size(gridWidth, gridHeight).window(window(window))
+                .progress(pixels -> checkCancelled(cancelled)).toFloatImage();
         return new Rgb(f.toRgb01Array(), f.width(), f.height());
     }
 

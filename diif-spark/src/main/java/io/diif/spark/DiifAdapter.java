@@ -92,7 +92,7 @@ final class DiifAdapter {
             ByteArrayOutputStream png = new ByteArrayOutputStream(Math.max(1024, width * height));
             int bandRows = (int) Math.max(1, Math.min(height, BAND_PIXELS / width));
             try (PngStreamWriter writer = new PngStreamWriter(png, width, height, rep.hasAlpha())) {
-                rep.renderBands(width, height, bandRows, (firstRow, band) -> writeRows(writer, band), null);
+                rep.render().size(width, height).toBands(bandRows, (firstRow, band) -> writeRows(writer, band));
             }
             return png.toByteArray();
         }

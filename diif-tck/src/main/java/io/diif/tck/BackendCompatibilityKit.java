@@ -146,7 +146,7 @@ public abstract class BackendCompatibilityKit {
         BufferedImage input = Golden.input();
         return cases.stream().map(c -> DynamicTest.dynamicTest(c.toString(), () -> {
             try (ImageRepresentation rep = model(c.model()).encode(input)) {
-                FloatImage out = rep.renderRaw(c.width(), c.height());
+                FloatImage out = rep.render().size(c.width(), c.height()).toFloatImage();
                 assertEquals(c.width(), out.width());
                 assertEquals(c.height(), out.height());
                 assertClose(Golden.expected(c), out.toRawArray(), Golden.TOLERANCE, c.toString());
@@ -159,13 +159,13 @@ public abstract class BackendCompatibilityKit {
     /** Renders exactly {@code w × h}, raw and as an image, with finite values. */
     void checkExactSize(String m, BufferedImage input, int w, int h) {
         try (ImageRepresentation rep = model(m).encode(input)) {
-            FloatImage out = rep.renderRaw(w, h);
+            FloatImage out = rep.render().size(w, h).toFloatImage();
             assertEquals(w, out.width());
             assertEquals(h, out.height());
             for (float v : out.toRawArray()) {
                 assertTrue(Float.isFinite(v), "non-finite output");
             }
-            BufferedImage img = rep.render(w, h);
+            BufferedImage img = rep.render().size(w, h).toImage();
             assertEquals(w, img.getWidth());
             assertEquals(h, img.getHeight());
         }
@@ -175,11 +175,11 @@ public abstract class BackendCompatibilityKit {
     void checkTiledEqualsWhole(String m, int w, int h) {
         float[] whole;
         try (ImageRepresentation rep = model(m).encode(Golden.input())) {
-            whole = rep.renderRaw(w, h).toRawArray();
+            whole = rep.render().size(w, h).toFloatImage().toRawArray();
         }
         try (DiifModel small = modelBuilder(m).tileRows(64).build();
                 ImageRepresentation rep = small.encode(Golden.input())) {
-            assertClose(whole, rep.renderRaw(w, h).toRawArray(), 1e-6f, m + " tiled vs whole");
+            assertClose(whole, rep.render().size(w, h).toFloatImage().toRawArray(), 1e-6f, m + " tiled vs whole");
         }
     }
 
@@ -199,11 +199,11 @@ public abstract class BackendCompatibilityKit {
         BufferedImage big = bandTestImage();
         float[] whole;
         try (ImageRepresentation rep = model(m).encode(big)) {
-            whole = rep.renderRaw(w, h).toRawArray();
+            whole = rep.render().size(w, h).toFloatImage().toRawArray();
         }
         try (DiifModel banded = modelBuilder(m).encoderBandPixels(1024).build();
                 ImageRepresentation rep = banded.encode(big)) {
-            assertClose(whole, rep.renderRaw(w, h).toRawArray(), 1e-6f, m + " banded encoder");
+            assertClose(whole, rep.render().size(w, h).toFloatImage().toRawArray(), 1e-6f, m + " banded encoder");
         }
     }
 
@@ -223,15 +223,15 @@ public abstract class BackendCompatibilityKit {
     /** Bands of 10 rows arrive in order, tile the output and equal the whole render. */
     void checkBandsEqualWhole(String m, int w, int h) throws Exception {
         try (ImageRepresentation rep = model(m).encode(Golden.input())) {
-            FloatImage whole = rep.renderRaw(w, h);
+            FloatImage whole = rep.render().size(w, h).toFloatImage();
             int[] next = {0};
-            rep.renderBands(w, h, 10, (firstRow, band) -> {
+            rep.render().size(w, h).toBands(10, (firstRow, band) -> {
                 assertEquals(next[0], firstRow, "bands arrive in order without gaps");
                 assertEquals(w, band.width());
                 assertClose(crop(whole, new Window(0, firstRow, w, band.height())), band.toRawArray(), 1e-6f,
                         m + " band at row " + firstRow);
                 next[0] += band.height();
-            }, null);
+            });
             assertEquals(h, next[0], m + ": every row delivered");
         }
     }
@@ -239,8 +239,9 @@ public abstract class BackendCompatibilityKit {
     /** A window of the w × h grid equals the same pixels of the whole render. */
     void checkWindowEqualsCrop(String m, int w, int h, Window win) {
         try (ImageRepresentation rep = model(m).encode(Golden.input())) {
-            FloatImage whole = rep.renderRaw(w, h);
-            assertClose(crop(whole, win), rep.renderRaw(w, h, win, null).toRawArray(), 1e-6f, m + " window " + win);
+            FloatImage whole = rep.render().size(w, h).toFloatImage();
+            assertClose(crop(whole, win), rep.render().size(w, h).window(win).toFloatImage().toRawArray(), 1e-6f,
+                    m + " window " + win);
         }
     }
 
@@ -262,7 +263,7 @@ public abstract class BackendCompatibilityKit {
     }
 
     /**
-     * Windows rendered from only the image region they need ({@link DiifModel#renderWindow}) equal the same
+     * Windows rendered from only the image region they need ({@link DiifModel#render} with a window) equal the same
      * pixels of the whole w × h render: inside, at each corner, a full-width strip and a full-height one.
      */
     void checkWindowsFromTheImageRegion(String m, BufferedImage image, int w, int h) {
@@ -270,10 +271,10 @@ public abstract class BackendCompatibilityKit {
                 new Window(w - 31, h - 12, 31, 12), new Window(0, h * 15 / 32, w, 5), new Window(w * 14 / 25, 0, 3, h));
         FloatImage whole;
         try (ImageRepresentation rep = model(m).encode(image)) {
-            whole = rep.renderRaw(w, h);
+            whole = rep.render().size(w, h).toFloatImage();
         }
         for (Window win : windows) {
-            FloatImage part = model(m).renderWindow(image, w, h, win, null);
+            FloatImage part = model(m).render(image).size(w, h).window(win).toFloatImage();
             assertClose(crop(whole, win), part.toRawArray(), 1e-6f, m + " window " + win);
         }
     }
@@ -284,7 +285,7 @@ public abstract class BackendCompatibilityKit {
      */
     void checkCentresEqualRender(String m, int w, int h, double offset) {
         try (ImageRepresentation rep = model(m).encode(Golden.input())) {
-            FloatImage img = rep.renderRaw(w, h);
+            FloatImage img = rep.render().size(w, h).toFloatImage();
             double[] xy = new double[2 * w * h];
             float[] expected = new float[3 * w * h];
             int p = 0;
@@ -306,10 +307,10 @@ public abstract class BackendCompatibilityKit {
     void checkRepeatable(String m, int w, int h) {
         float[] first;
         try (ImageRepresentation rep = model(m).encode(Golden.input())) {
-            first = rep.renderRaw(w, h).toRawArray();
+            first = rep.render().size(w, h).toFloatImage().toRawArray();
         }
         try (ImageRepresentation rep = model(m).encode(Golden.input())) {
-            assertArrayEquals(first, rep.renderRaw(w, h).toRawArray(), m);
+            assertArrayEquals(first, rep.render().size(w, h).toFloatImage().toRawArray(), m);
         }
     }
 
@@ -318,7 +319,7 @@ public abstract class BackendCompatibilityKit {
         DiifModel model = model(m);
         float[] expected;
         try (ImageRepresentation rep = model.encode(Golden.input())) {
-            expected = rep.renderRaw(w, h).toRawArray();
+            expected = rep.render().size(w, h).toFloatImage().toRawArray();
         }
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
@@ -326,7 +327,7 @@ public abstract class BackendCompatibilityKit {
             for (int t = 0; t < 16; t++) {
                 results.add(pool.submit(() -> {
                     try (ImageRepresentation rep = model.encode(Golden.input())) {
-                        return rep.renderRaw(w, h).toRawArray();
+                        return rep.render().size(w, h).toFloatImage().toRawArray();
                     }
                 }));
             }
@@ -364,10 +365,10 @@ public abstract class BackendCompatibilityKit {
         @DisplayName("a scale gives round(scale x size), with independent x and y scales")
         void scales() {
             try (ImageRepresentation rep = model(DIIF_ROW).encode(Golden.input())) {
-                BufferedImage a = rep.render(2.5);
+                BufferedImage a = rep.render().scale(2.5).toImage();
                 assertEquals(100, a.getWidth());
                 assertEquals(80, a.getHeight());
-                BufferedImage b = rep.render(0.5, 3.0);
+                BufferedImage b = rep.render().scale(0.5, 3.0).toImage();
                 assertEquals(20, b.getWidth());
                 assertEquals(96, b.getHeight());
                 BufferedImage c = model(DIIF_ROW).upscale(Golden.input(), 1.7);
@@ -436,11 +437,11 @@ public abstract class BackendCompatibilityKit {
             }
             DiifModel any = model(DIIF_ROW);
             IllegalArgumentException outside = assertThrows(IllegalArgumentException.class,
-                    () -> any.renderWindow(image, w, h, new Window(w - 10, 0, 11, 5), null));
+                    () -> any.render(image).size(w, h).window(new Window(w - 10, 0, 11, 5)).toFloatImage());
             assertTrue(outside.getMessage().contains(w + "x" + h), outside.getMessage());
-            assertThrows(NullPointerException.class, () -> any.renderWindow(image, w, h, null, null));
-            assertThrows(IllegalArgumentException.class, () -> any.renderWindow(image, 0, h, new Window(0, 0, 1, 1),
-                    null));
+            assertThrows(NullPointerException.class, () -> any.render(image).size(w, h).window(null).toFloatImage());
+            assertThrows(IllegalArgumentException.class, () -> any.render(image).size(0, h).window(new Window(0, 0, 1, 1))
+                    .toFloatImage());
         }
     }
 
@@ -612,7 +613,7 @@ public abstract class BackendCompatibilityKit {
                     {2 * w, 2 * h}}) {
                     String size = other[0] + "x" + other[1];
                     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                            () -> rep.renderRaw(other[0], other[1]), size);
+                            () -> rep.render().size(other[0], other[1]).toFloatImage(), size);
                     assertTrue(e.getMessage().contains(size) && e.getMessage().contains(w + "x" + h), e.getMessage());
                     e = assertThrows(IllegalArgumentException.class,
                             () -> rep.sampleRaw(other[0], other[1], new double[] {0.5, 0.5}), size);
@@ -621,7 +622,7 @@ public abstract class BackendCompatibilityKit {
             }
             assertThrows(IllegalArgumentException.class, () -> model.upscale(input, s + 0.5));
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> model.renderWindow(input, w - 1, h, new Window(0, 0, 4, 4), null));
+                    () -> model.render(input).size(w - 1, h).window(new Window(0, 0, 4, 4)).toFloatImage());
             assertTrue(e.getMessage().contains((w - 1) + "x" + h), e.getMessage());
         }
     }
@@ -662,7 +663,7 @@ public abstract class BackendCompatibilityKit {
             rgb.setRGB(3, 3, 0xc8c8c8);
             try (ImageRepresentation a = model(DIIF_ROW).encode(grey);
                     ImageRepresentation b = model(DIIF_ROW).encode(rgb)) {
-                assertArrayEquals(b.renderRaw(50, 40).toRawArray(), a.renderRaw(50, 40).toRawArray());
+                assertArrayEquals(b.render().size(50, 40).toFloatImage().toRawArray(), a.render().size(50, 40).toFloatImage().toRawArray());
             }
         }
     }
@@ -688,11 +689,11 @@ public abstract class BackendCompatibilityKit {
             try (ImageRepresentation rep = model(DIIF_ROW).encode(Golden.input())) {
                 for (double s : new double[] {0, -1, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
                     1e-3}) {
-                    Exception e = assertThrows(IllegalArgumentException.class, () -> rep.render(s));
+                    Exception e = assertThrows(IllegalArgumentException.class, () -> rep.render().scale(s).toImage());
                     assertTrue(e.getMessage().contains(String.valueOf(s)), e.getMessage());
                 }
-                assertThrows(IllegalArgumentException.class, () -> rep.render(0, 10));
-                assertThrows(IllegalArgumentException.class, () -> rep.render(10, -1));
+                assertThrows(IllegalArgumentException.class, () -> rep.render().size(0, 10).toImage());
+                assertThrows(IllegalArgumentException.class, () -> rep.render().size(10, -1).toImage());
             }
         }
 
@@ -701,10 +702,10 @@ public abstract class BackendCompatibilityKit {
         void pixelLimit() {
             try (DiifModel m = modelBuilder(DIIF_ROW).maxOutputPixels(10_000).build();
                     ImageRepresentation rep = m.encode(Golden.input())) {
-                Exception e = assertThrows(IllegalArgumentException.class, () -> rep.render(101, 100));
+                Exception e = assertThrows(IllegalArgumentException.class, () -> rep.render().size(101, 100).toImage());
                 assertTrue(e.getMessage().contains("10000"), e.getMessage());
-                assertEquals(100, rep.render(100, 100).getWidth(), "the limit itself is allowed");
-                assertThrows(IllegalArgumentException.class, () -> rep.render(1e9));
+                assertEquals(100, rep.render().size(100, 100).toImage().getWidth(), "the limit itself is allowed");
+                assertThrows(IllegalArgumentException.class, () -> rep.render().scale(1e9).toImage());
             }
         }
 
@@ -727,7 +728,7 @@ public abstract class BackendCompatibilityKit {
             ImageRepresentation rep = model(DIIF_ROW).encode(Golden.input());
             rep.close();
             rep.close();
-            assertThrows(IllegalStateException.class, () -> rep.render(10, 10));
+            assertThrows(IllegalStateException.class, () -> rep.render().size(10, 10).toImage());
             assertThrows(IllegalStateException.class, () -> rep.sampleRaw(10, 10, new double[] {1, 1}));
 
             DiifModel own = modelBuilder(DIIF_ROW).build();
@@ -735,7 +736,7 @@ public abstract class BackendCompatibilityKit {
             own.close();
             own.close();
             assertThrows(IllegalStateException.class, () -> own.encode(Golden.input()));
-            assertThrows(IllegalStateException.class, () -> alive.render(10, 10));
+            assertThrows(IllegalStateException.class, () -> alive.render().size(10, 10).toImage());
 
             DiifModel shared = model(DIIF_ROW);
             assertThrows(IllegalArgumentException.class, () -> shared.upscale(Golden.input(), -2.0));
@@ -786,10 +787,10 @@ public abstract class BackendCompatibilityKit {
                                 float[] exact;
                                 float[] approx;
                                 try (ImageRepresentation rep = model(file).encode(Golden.input())) {
-                                    exact = rep.renderRaw(size[0], size[1]).toRawArray();
+                                    exact = rep.render().size(size[0], size[1]).toFloatImage().toRawArray();
                                 }
                                 try (ImageRepresentation rep = reduced.encode(Golden.input())) {
-                                    approx = rep.renderRaw(size[0], size[1]).toRawArray();
+                                    approx = rep.render().size(size[0], size[1]).toFloatImage().toRawArray();
                                 }
                                 String what = p.label() + " " + file + " " + size[0] + "x" + size[1];
                                 assertClose(exact, approx, REDUCED_PRECISION_TOLERANCE, what);

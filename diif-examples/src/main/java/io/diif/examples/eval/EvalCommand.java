@@ -61,7 +61,7 @@ public final class EvalCommand {
                 return input.resize(width, height);
             }
             try (ImageRepresentation rep = model.encode(input.toUnit(), input.width(), input.height())) {
-                return Rgb8.of(rep.render(width, height));
+                return Rgb8.of(rep.render().size(width, height).toImage());
             }
         }
 

@@ -1,0 +1,252 @@
+package io.diif;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.function.LongConsumer;
+
+/**
+ * What to render and where the pixels go: the one way to render a representation or an image.
+ *
+ * <pre>{@code
+ * BufferedImage big = representation.render().scale(3.5).toImage();
+ * FloatImage tile = model.render(photo).size(8000, 6000).window(new Window(0, 0, 512, 512)).toFloatImage();
+ * representation.render().size(7680, 4320).progress(done -> log(done)).toFile(Path.of("8k.png"));
+ * }</pre>
+ *
+ * <p>Say the output grid once, with {@link #size} (pixels) or {@link #scale} (a factor of the input),
+ * then optionally a {@link #window} of that grid and a {@link #progress} listener, then call one
+ * terminal: {@link #toImage()}, {@link #toFloatImage()}, {@link #toFile(Path)} or
+ * {@link #toBands(int, BandSink)}. Every terminal produces the same pixels for the same grid and window.
+ *
+ * <p>Immutable: each option returns a new {@code Render}, so one may be shared and reused.
+ */
+public final class Render {
+    /**
+     * Output pixels a band of {@link #toFile} aims at: large enough that bands cost no extra work, small
+     * enough to keep the float band, its 8-bit copy and the decoder's tiles in any heap.
+     */
+    static final long FILE_BAND_PIXELS = 4L << 20;
+
+    private final ImageRepresentation representation;
+    private final DiifModel model;
+    private final BufferedImage image;
+    private final int width;
+    private final int height;
+    private final double scaleX;
+    private final double scaleY;
+    private final Window window;
+    private final LongConsumer progress;
+    private final long bandPixels;
+
+    private Render(ImageRepresentation representation, DiifModel model, BufferedImage image, int width,
+            int height, double scaleX, double scaleY, Window window, LongConsumer progress, long bandPixels) {
+        this.representation = representation;
+        this.model = model;
+        this.image = image;
+        this.width = width;
+        this.height = height;
+        this.scaleX = scaleX;
+        this.scaleY = scaleY;
+        this.window = window;
+        this.progress = progress;
+        this.bandPixels = bandPixels;
+    }
+
+    static Render of(ImageRepresentation representation) {
+        return new Render(representation, null, null, 0, 0, 0, 0, null, null, FILE_BAND_PIXELS);
+    }
+
+    static Render of(DiifModel model, BufferedImage image) {
+        return new Render(null, model, image, 0, 0, 0, 0, null, null, FILE_BAND_PIXELS);
+    }
+
+    /**
+     * Renders exactly {@code width × height} pixels.
+     *
+     * @throws IllegalArgumentException if either is below 1
+     * @throws IllegalStateException if {@link #scale} was already given
+     */
+    public Render size(int width, int height) {
+        checkGridUnset("size(" + width + ", " + height + ")");
+        if (width <= 0 || height <= 0) {
+            throw new IllegalArgumentException("size must be at least 1x1, was " + width + "x" + height);
+        }
+        return new Render(representation, model, image, width, height, 0, 0, window, progress, bandPixels);
+    }
+
+    /**
+     * Renders at {@code round(scale·W) × round(scale·H)} of the input's {@code W × H}, halves rounded to even.
+     *
+     * @throws IllegalArgumentException if {@code scale} is not finite and positive
+     * @throws IllegalStateException if {@link #size} or a scale was already given
+     */
+    public Render scale(double scale) {
+        return scale(scale, scale);
+    }
+
+    /**
+     * Renders at {@code round(scaleX·W) × round(scaleY·H)}: different factors across and down.
+     *
+     * @throws IllegalArgumentException if a factor is not finite and positive
+     * @throws IllegalStateException if {@link #size} or a scale was already given
+     */
+    public Render scale(double scaleX, double scaleY) {
+        checkGridUnset("scale(" + scaleX + ", " + scaleY + ")");
+        checkFactor("scaleX", scaleX);
+        checkFactor("scaleY", scaleY);
+        return new Render(representation, model, image, 0, 0, scaleX, scaleY, window, progress, bandPixels);
+    }
+
+    /**
+     * Renders only this rectangle of the output grid. Its pixels equal the same pixels of the whole
+     * render; time and memory follow the window. When rendering straight from an image
+     * ({@link DiifModel#render}), only the part of the image the window needs is encoded.
+     *
+     * @throws NullPointerException if {@code window} is null
+     */
+    public Render window(Window window) {
+        Objects.requireNonNull(window, "window must not be null");
+        return new Render(representation, model, image, width, height, scaleX, scaleY, window, progress,
+                bandPixels);
+    }
+
+    /**
+     * Reports the number of output pixels finished so far, from the rendering threads, as work completes.
+     *
+     * @throws NullPointerException if {@code progress} is null
+     */
+    public Render progress(LongConsumer progress) {
+        Objects.requireNonNull(progress, "progress must not be null");
+        return new Render(representation, model, image, width, height, scaleX, scaleY, window, progress,
+                bandPixels);
+    }
+
+    /** Bands of about {@code pixels} for {@link #toFile} (tests use small ones). */
+    Render bandPixels(long pixels) {
+        return new Render(representation, model, image, width, height, scaleX, scaleY, window, progress, pixels);
+    }
+
+    /**
+     * An 8-bit image of the grid (or window): RGB, or ARGB when the input had alpha.
+     *
+     * @throws IllegalStateException if no size or scale was given, or the model or representation is closed
+     * @throws IllegalArgumentException if the size exceeds the model's limits or the window leaves the grid
+     * @throws DiifException if the backend fails
+     */
+    public BufferedImage toImage() {
+        return toFloatImage().toBufferedImage();
+    }
+
+    /**
+     * The model's output as floats: exact for comparisons, convertible to colour in [0, 1]
+     * ({@link FloatImage#toRgb01Array()}) or 8 bits.
+     *
+     * @throws IllegalStateException if no size or scale was given, or the model or representation is closed
+     * @throws IllegalArgumentException if the size exceeds the model's limits, the window leaves the grid, or
+     *     the window is too large for one Java array (use {@link #toBands} or {@link #toFile})
+     * @throws DiifException if the backend fails
+     */
+    public FloatImage toFloatImage() {
+        int[] grid = grid();
+        if (representation != null) {
+            return representation.renderWindow(grid[0], grid[1], window, progress);
+        }
+        try (ImageRepresentation rep = model.encodeFor(image, grid[0], grid[1], window)) {
+            return rep.renderWindow(grid[0], grid[1], window, progress);
+        }
+    }
+
+    /**
+     * Streams the grid (or window) into an 8-bit image file band by band, so memory stays bounded by one
+     * band however large the output. The extension picks the format: {@code .png}, or {@code .tif} /
+     * {@code .tiff} (Deflate; BigTIFF when the file could pass 4 GiB); RGBA when the input had alpha.
+     * Pixels equal {@link #toImage()}'s.
+     *
+     * <p>The file is written next to {@code out} as its name plus {@code .part} and moved onto {@code out}
+     * only when complete; on failure it is deleted and {@code out} is left as it was. Formats that cannot be
+     * written row by row (JPEG, BMP) are refused: write {@link #toImage()} with ImageIO for those.
+     *
+     * @throws IllegalArgumentException for another extension (naming the supported ones), or a size or
+     *     window {@link #toImage()} refuses; nothing is written then
+     * @throws IllegalStateException if no size or scale was given, or the model or representation is closed
+     * @throws IOException if the file cannot be written
+     * @throws DiifException if the backend fails
+     */
+    public void toFile(Path out) throws IOException {
+        Objects.requireNonNull(out, "out must not be null");
+        int[] grid = grid();
+        if (representation != null) {
+            representation.renderToFile(grid[0], grid[1], window, out, progress, bandPixels);
+            return;
+        }
+        try (ImageRepresentation rep = model.encodeFor(image, grid[0], grid[1], window)) {
+            rep.renderToFile(grid[0], grid[1], window, out, progress, bandPixels);
+        }
+    }
+
+    /**
+     * Renders the grid (or window) in horizontal bands of about {@code bandRows} rows, top to bottom,
+     * handing each to {@code sink} before rendering the next: memory stays bounded by one band. Bands are
+     * cut where latent rows change, so no work is repeated, and equal the same rows of a whole render.
+     *
+     * @throws IllegalArgumentException if {@code bandRows} is below 1, or for a size or window
+     *     {@link #toImage()} refuses
+     * @throws IllegalStateException if no size or scale was given, or the model or representation is closed
+     * @throws IOException what {@code sink} throws
+     * @throws DiifException if the backend fails
+     */
+    public void toBands(int bandRows, BandSink sink) throws IOException {
+        Objects.requireNonNull(sink, "sink must not be null");
+        int[] grid = grid();
+        if (representation != null) {
+            representation.renderBands(grid[0], grid[1], window, bandRows, sink, progress);
+            return;
+        }
+        try (ImageRepresentation rep = model.encodeFor(image, grid[0], grid[1], window)) {
+            rep.renderBands(grid[0], grid[1], window, bandRows, sink, progress);
+        }
+    }
+
+    /** {width, height} of the output grid. */
+    private int[] grid() {
+        if (width > 0) {
+            return new int[] {width, height};
+        }
+        if (scaleX == 0) {
+            throw new IllegalStateException("say what to render first: size(width, height) or scale(s)");
+        }
+        int w = representation != null ? representation.width() : image.getWidth();
+        int h = representation != null ? representation.height() : image.getHeight();
+        return new int[] {scaled("scaleX", scaleX, w), scaled("scaleY", scaleY, h)};
+    }
+
+    private void checkGridUnset(String call) {
+        if (width > 0 || scaleX != 0) {
+            throw new IllegalStateException(call + " after " + (width > 0 ? "size(" + width + ", " + height + ")"
+                    : "scale(" + scaleX + ", " + scaleY + ")") + ": give the output grid once");
+        }
+    }
+
+    private static void checkFactor(String name, double scale) {
+        if (!Double.isFinite(scale) || scale <= 0) {
+            throw new IllegalArgumentException(name + " must be finite and > 0, was " + scale);
+        }
+    }
+
+    /** round(scale·size), validated. */
+    static int scaled(String name, double scale, int size) {
+        checkFactor(name, scale);
+        double v = Math.rint(scale * size);
+        if (v < 1) {
+            throw new IllegalArgumentException(name + " " + scale + " turns " + size + " pixels into " + v
+                    + "; the output needs at least 1");
+        }
+        if (v > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(name + " " + scale + " turns " + size + " pixels into " + v
+                    + ", more than " + Integer.MAX_VALUE);
+        }
+        return (int) v;
+    }
+}
