@@ -1,14 +1,8 @@
 package io.diif;
 
+import io.diif.internal.architecture.Architecture;
 import io.diif.internal.decoding.Decoder;
-import io.diif.internal.decoding.DiifDecoder;
-import io.diif.internal.decoding.DlteDecoder;
-import io.diif.internal.decoding.FixedScaleDecoder;
 import io.diif.internal.decoding.Latents;
-import io.diif.internal.decoding.LiifDecoder;
-import io.diif.internal.decoding.LmLiifDecoder;
-import io.diif.internal.decoding.LteDecoder;
-import io.diif.internal.decoding.MetaSrDecoder;
 import io.diif.graph.Graph;
 import io.diif.internal.imaging.ImageCodec;
 import io.diif.internal.imaging.Planes;
@@ -84,7 +78,8 @@ public final class DiifModel implements AutoCloseable {
         this.encoder = backend.compile(encoderGraph);
         this.bandedEncoder = new BandedEncoder(encoderGraph, encoder, b.encoderBandPixels);
         try {
-            this.decoder = decoder(model, backend, b.tileRows > 0 ? b.tileRows : preferredTileRows(backend));
+            this.decoder = Architecture.of(model.config().decoder()).decoder(model, backend,
+                    b.tileRows > 0 ? b.tileRows : preferredTileRows(backend));
         } catch (RuntimeException e) {
             encoder.close();
             throw e;
@@ -99,30 +94,6 @@ public final class DiifModel implements AutoCloseable {
                     + " rows per decoder tile; the minimum is 64");
         }
         return rows;
-    }
-
-    /** The decoder the config names. */
-    private static Decoder decoder(ModelFile model, Backend backend, int tileRows) {
-        ModelConfig.DecoderConfig d = model.config().decoder();
-        if (d instanceof ModelConfig.Diif) {
-            return new DiifDecoder(model, backend, tileRows);
-        }
-        if (d instanceof ModelConfig.Dlte) {
-            return new DlteDecoder(model, backend, tileRows);
-        }
-        if (d instanceof ModelConfig.Lte) {
-            return new LteDecoder(model, backend, tileRows);
-        }
-        if (d instanceof ModelConfig.NoDecoder) {
-            return new FixedScaleDecoder(model, backend, tileRows);
-        }
-        if (d instanceof ModelConfig.MetaSr) {
-            return new MetaSrDecoder(model, backend, tileRows);
-        }
-        if (d instanceof ModelConfig.LmLiif) {
-            return new LmLiifDecoder(model, backend, tileRows);
-        }
-        return new LiifDecoder(model, backend, tileRows);
     }
 
     /** Loads a model file with the default backend and limits. */
@@ -293,6 +264,19 @@ public final class DiifModel implements AutoCloseable {
      */
     public BufferedImage upscale(BufferedImage image, double scale) {
         return render(image).scale(scale).toImage();
+    }
+
+    /**
+     * Bytes of memory the encoding of a {@code width × height} image holds until its representation is closed:
+     * the feature map, and the per-latent maps and input that LTE and DLTE keep. For sizing caches.
+     *
+     * @throws IllegalArgumentException if either size is below 1
+     */
+    public long encodingBytes(int width, int height) {
+        if (width <= 0 || height <= 0) {
+            throw new IllegalArgumentException("image size must be at least 1x1, was " + width + "x" + height);
+        }
+        return (long) Float.BYTES * decoder.latentChannels(model.config().encoder().features()) * width * height;
     }
 
     void checkOutputSize(long width, long height) {

@@ -1,7 +1,9 @@
 package io.diif.model;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 
@@ -42,12 +44,29 @@ public record ModelConfig(int format, String name, EncoderConfig encoder, Decode
         /** Channels of the feature map it produces. */
         int features();
 
+        /** The name the model file gives the architecture ({@code "edsr-baseline"}, {@code "rdn"}). */
         String type();
+
+        /** The architecture and its sizes in one line, for people. */
+        String summary();
+
+        /** The state-dict tensors the encoder reads, name → shape, in state-dict order. */
+        Map<String, int[]> tensorShapes();
     }
 
     /** Decoder architectures. */
     public sealed interface DecoderConfig permits CoarseToFine, Liif, Lte, NoDecoder, MetaSr, LmLiif {
+        /** The name the model file gives the architecture ({@code "diif"}, {@code "liif"}, …). */
         String type();
+
+        /** The architecture and its sizes in one line, for people. */
+        String summary();
+
+        /**
+         * The state-dict tensors the decoder reads after an encoder of {@code features} channels, name →
+         * shape, in state-dict order.
+         */
+        Map<String, int[]> tensorShapes(int features);
     }
 
     /**
@@ -104,6 +123,33 @@ public record ModelConfig(int format, String name, EncoderConfig encoder, Decode
         public String type() {
             return "edsr-baseline";
         }
+
+        @Override
+        public String summary() {
+            return "EDSR-baseline encoder (" + nResblocks + " resblocks, " + nFeats + " features"
+                    + (upsamples() ? ", its own x" + upsampleScale + " upsampler" : "") + ")";
+        }
+
+        @Override
+        public Map<String, int[]> tensorShapes() {
+            TensorShapes t = new TensorShapes();
+            int f = nFeats;
+            t.conv("encoder.head.0", f, 3, 3);
+            for (int b = 0; b < nResblocks; b++) {
+                t.conv("encoder.body." + b + ".body.0", f, f, 3);
+                t.conv("encoder.body." + b + ".body.2", f, f, 3);
+            }
+            t.conv("encoder.body." + nResblocks, f, f, 3);
+            if (upsamples()) {
+                // Each ×2 stage (two for ×4) or the one ×3 stage: conv to r²F, then PixelShuffle(r) (index 2k+1).
+                int r = upsampleScale == 3 ? 3 : 2;
+                for (int stage = 0; stage < (upsampleScale == 4 ? 2 : 1); stage++) {
+                    t.conv("encoder.tail.0." + 2 * stage, r * r * f, f, 3);
+                }
+                t.conv("encoder.tail.1", 3, f, 3);
+            }
+            return t.shapes();
+        }
     }
 
     /**
@@ -125,6 +171,28 @@ public record ModelConfig(int format, String name, EncoderConfig encoder, Decode
         @Override
         public String type() {
             return "rdn";
+        }
+
+        @Override
+        public String summary() {
+            return "RDN encoder (G0 " + g0 + ", D " + blocks + ", C " + layers + ", G " + growth + ", kernel " + kernel
+                    + ")";
+        }
+
+        @Override
+        public Map<String, int[]> tensorShapes() {
+            TensorShapes t = new TensorShapes();
+            t.conv("encoder.SFENet1", g0, 3, kernel);
+            t.conv("encoder.SFENet2", g0, g0, kernel);
+            for (int d = 0; d < blocks; d++) {
+                for (int c = 0; c < layers; c++) {
+                    t.conv("encoder.RDBs." + d + ".convs." + c + ".conv.0", growth, g0 + c * growth, 3);
+                }
+                t.conv("encoder.RDBs." + d + ".LFF", g0, g0 + layers * growth, 1);
+            }
+            t.conv("encoder.GFF.0", g0, blocks * g0, 1);
+            t.conv("encoder.GFF.1", g0, g0, kernel);
+            return t.shapes();
         }
     }
 
@@ -163,6 +231,23 @@ public record ModelConfig(int format, String name, EncoderConfig encoder, Decode
         public String type() {
             return "diif";
         }
+
+        @Override
+        public String summary() {
+            return "DIIF decoder (coarse " + coarseHidden + ", fine " + fineHidden + ", "
+                    + slicing.name().toLowerCase(Locale.ROOT) + " slicing, "
+                    + (sliceEnsemble ? ensembleBlock + "x" + ensembleBlock + " ensemble blocks, "
+                            : "no slice ensemble (3x3 unfold per latent), ")
+                    + clamp(maxScale, "cell clamp") + ")";
+        }
+
+        @Override
+        public Map<String, int[]> tensorShapes(int features) {
+            TensorShapes t = new TensorShapes();
+            int in = t.mlp("imnet.layers", ensembleBlock * ensembleBlock * features + 6, coarseHidden, false);
+            t.mlp("imnet.tail", in + 2, fineHidden, true);
+            return t.shapes();
+        }
     }
 
     /**
@@ -191,6 +276,23 @@ public record ModelConfig(int format, String name, EncoderConfig encoder, Decode
         public String type() {
             return "dlte";
         }
+
+        @Override
+        public String summary() {
+            return "DLTE decoder (hidden_dim " + hiddenDim + ", coarse " + coarseHidden + ", fine " + fineHidden
+                    + ", row slicing, " + clamp(maxScale, "cell clamp") + ")";
+        }
+
+        @Override
+        public Map<String, int[]> tensorShapes(int features) {
+            TensorShapes t = new TensorShapes();
+            t.conv("coef", hiddenDim / 4, features, 3);
+            t.conv("freq", hiddenDim / 4, features, 3);
+            t.put("imnet.phase.weight", hiddenDim / 2, 2);
+            int in = t.mlp("imnet.layers", hiddenDim, coarseHidden, false);
+            t.mlp("imnet.tail", in + 2, fineHidden, true);
+            return t.shapes();
+        }
     }
 
     /**
@@ -211,6 +313,21 @@ public record ModelConfig(int format, String name, EncoderConfig encoder, Decode
         public String type() {
             return "lte";
         }
+
+        @Override
+        public String summary() {
+            return "LTE decoder (hidden_dim " + hiddenDim + ", MLP " + hidden + ", " + clamp(maxScale, "cell clip") + ")";
+        }
+
+        @Override
+        public Map<String, int[]> tensorShapes(int features) {
+            TensorShapes t = new TensorShapes();
+            t.conv("coef", hiddenDim, features, 3);
+            t.conv("freq", hiddenDim, features, 3);
+            t.put("phase.weight", hiddenDim / 2, 2);
+            t.mlp("imnet.layers", hiddenDim, hidden, true);
+            return t.shapes();
+        }
     }
 
     /**
@@ -221,6 +338,17 @@ public record ModelConfig(int format, String name, EncoderConfig encoder, Decode
         @Override
         public String type() {
             return "none";
+        }
+
+        @Override
+        public String summary() {
+            return "no decoder (renders only its fixed scale)";
+        }
+
+        /** None: the upsampler's tensors belong to the encoder. */
+        @Override
+        public Map<String, int[]> tensorShapes(int features) {
+            return new TensorShapes().shapes();
         }
     }
 
@@ -233,6 +361,18 @@ public record ModelConfig(int format, String name, EncoderConfig encoder, Decode
         @Override
         public String type() {
             return "liif";
+        }
+
+        @Override
+        public String summary() {
+            return "LIIF decoder (hidden " + hidden + ")";
+        }
+
+        @Override
+        public Map<String, int[]> tensorShapes(int features) {
+            TensorShapes t = new TensorShapes();
+            t.mlp("imnet.layers", 9 * features + 4, hidden, true);
+            return t.shapes();
         }
     }
 
@@ -251,6 +391,19 @@ public record ModelConfig(int format, String name, EncoderConfig encoder, Decode
         @Override
         public String type() {
             return "metasr";
+        }
+
+        @Override
+        public String summary() {
+            return "MetaSR decoder (weight MLP " + hidden + ")";
+        }
+
+        @Override
+        public Map<String, int[]> tensorShapes(int features) {
+            TensorShapes t = new TensorShapes();
+            int in = t.mlp("imnet.layers", 3, hidden, false);
+            t.linear("imnet.layers." + 2 * hidden.size(), 27 * features, in);
+            return t.shapes();
         }
 
         /** Width of the last hidden layer, the input of the weight-producing Linear. */
@@ -288,6 +441,21 @@ public record ModelConfig(int format, String name, EncoderConfig encoder, Decode
             return "lmliif";
         }
 
+        @Override
+        public String summary() {
+            return "LM-LIIF decoder (latent MLP " + hypernetHidden + ", render MLP " + hiddenDepth + " x " + hiddenDim
+                    + " modulated, " + clamp(maxScale, "cell clip") + ")";
+        }
+
+        @Override
+        public Map<String, int[]> tensorShapes(int features) {
+            TensorShapes t = new TensorShapes();
+            int in = t.mlp("hypernet.layers", 9 * features + 2, hypernetHidden, false);
+            t.linear("hypernet.layers." + 2 * hypernetHidden.size(), modulations(), in);
+            t.mlp("imnet.layers", hiddenDim + 4, Collections.nCopies(hiddenDepth, hiddenDim), true);
+            return t.shapes();
+        }
+
         /** M = 2·hd·D + hd: the scale and shift of every render layer, then the compressed latent code. */
         public int modulations() {
             return 2 * hiddenDim * hiddenDepth + hiddenDim;
@@ -307,6 +475,11 @@ public record ModelConfig(int format, String name, EncoderConfig encoder, Decode
     }
 
     /** Multiply-accumulates of one run of an MLP {@code in → hidden… → out}. */
+    /** "no cell clamp" or "cell clamp past x4.0" (and the same for the clips of LTE and LM-LIIF). */
+    private static String clamp(double maxScale, String what) {
+        return Double.isNaN(maxScale) ? "no " + what : what + " past x" + maxScale;
+    }
+
     private static long mlpMacs(int in, List<Integer> hidden, int out) {
         long macs = 0;
         for (int width : hidden) {

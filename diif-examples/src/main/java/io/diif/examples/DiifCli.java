@@ -420,49 +420,7 @@ public final class DiifCli {
     }
 
     static String describe(ModelConfig c) {
-        StringBuilder sb = new StringBuilder();
-        if (c.encoder() instanceof ModelConfig.EdsrBaseline e) {
-            sb.append("EDSR-baseline encoder (").append(e.nResblocks()).append(" resblocks, ").append(e.nFeats())
-                    .append(" features").append(e.upsamples() ? ", its own x" + e.upsampleScale() + " upsampler" : "")
-                    .append(")");
-        } else if (c.encoder() instanceof ModelConfig.Rdn r) {
-            sb.append("RDN encoder (G0 ").append(r.g0()).append(", D ").append(r.blocks()).append(", C ")
-                    .append(r.layers()).append(", G ").append(r.growth()).append(", kernel ").append(r.kernel())
-                    .append(")");
-        } else {
-            sb.append(c.encoder().type()).append(" encoder (").append(c.encoder().features()).append(" features)");
-        }
-        sb.append(" + ");
-        if (c.decoder() instanceof ModelConfig.Diif d) {
-            sb.append("DIIF decoder (coarse ").append(d.coarseHidden()).append(", fine ").append(d.fineHidden())
-                    .append(", ").append(d.slicing().name().toLowerCase(Locale.ROOT)).append(" slicing, ")
-                    .append(d.sliceEnsemble() ? d.ensembleBlock() + "x" + d.ensembleBlock() + " ensemble blocks, "
-                            : "no slice ensemble (3x3 unfold per latent), ")
-                    .append(Double.isNaN(d.maxScale()) ? "no cell clamp" : "cell clamp past x" + d.maxScale())
-                    .append(")");
-        } else if (c.decoder() instanceof ModelConfig.Liif l) {
-            sb.append("LIIF decoder (hidden ").append(l.hidden()).append(")");
-        } else if (c.decoder() instanceof ModelConfig.Lte l) {
-            sb.append("LTE decoder (hidden_dim ").append(l.hiddenDim()).append(", MLP ").append(l.hidden()).append(", ")
-                    .append(Double.isNaN(l.maxScale()) ? "no cell clip" : "cell clip past x" + l.maxScale()).append(")");
-        } else if (c.decoder() instanceof ModelConfig.Dlte d) {
-            sb.append("DLTE decoder (hidden_dim ").append(d.hiddenDim()).append(", coarse ").append(d.coarseHidden())
-                    .append(", fine ").append(d.fineHidden()).append(", row slicing, ")
-                    .append(Double.isNaN(d.maxScale()) ? "no cell clamp" : "cell clamp past x" + d.maxScale())
-                    .append(")");
-        } else if (c.decoder() instanceof ModelConfig.NoDecoder) {
-            sb.append("no decoder (renders only its fixed scale)");
-        } else if (c.decoder() instanceof ModelConfig.MetaSr m) {
-            sb.append("MetaSR decoder (weight MLP ").append(m.hidden()).append(")");
-        } else if (c.decoder() instanceof ModelConfig.LmLiif l) {
-            sb.append("LM-LIIF decoder (latent MLP ").append(l.hypernetHidden()).append(", render MLP ")
-                    .append(l.hiddenDepth()).append(" x ").append(l.hiddenDim()).append(" modulated, ")
-                    .append(Double.isNaN(l.maxScale()) ? "no cell clip" : "cell clip past x" + l.maxScale())
-                    .append(")");
-        } else {
-            sb.append(c.decoder().type()).append(" decoder");
-        }
-        return sb.toString();
+        return c.encoder().summary() + " + " + c.decoder().summary();
     }
 
     private static float clamp01(float v) {

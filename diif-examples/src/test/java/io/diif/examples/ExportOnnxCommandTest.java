@@ -8,7 +8,7 @@ import io.diif.backend.onnx.OnnxExport;
 import io.diif.backend.onnx.OnnxModelExporter;
 import io.diif.graph.Graph;
 import io.diif.model.ModelFile;
-import io.diif.internal.networks.Networks;
+import io.diif.internal.architecture.Architecture;
 import io.diif.tck.Golden;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -49,7 +49,7 @@ class ExportOnnxCommandTest {
                 stderr.toString(StandardCharsets.UTF_8));
         ModelFile file = ModelFile.read(model);
         String listing = stdout.toString(StandardCharsets.UTF_8);
-        for (Graph g : Networks.all(file).values()) {
+        for (Graph g : Architecture.graphs(file).values()) {
             Path onnx = out.resolve(g.name() + ".onnx");
             assertTrue(Files.isRegularFile(onnx), onnx.toString());
             assertArrayEquals(OnnxExport.toBytes(g), Files.readAllBytes(onnx), g.name());

@@ -120,14 +120,7 @@ final class DiifAdapter implements AutoCloseable {
      * per-latent maps and the input they keep.
      */
     long encodingBytes(int width, int height) {
-        ModelConfig c = model.config();
-        long channels = c.encoder().features();
-        if (c.decoder() instanceof ModelConfig.Lte lte) {
-            channels += 2L * lte.hiddenDim() + 3;
-        } else if (c.decoder() instanceof ModelConfig.Dlte dlte) {
-            channels += dlte.hiddenDim() / 2 + 3;
-        }
-        return 4L * channels * width * height;
+        return model.encodingBytes(width, height);
     }
 
     /** Encodes a whole image once; its renders share it. */

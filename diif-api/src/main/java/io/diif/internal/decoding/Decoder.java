@@ -27,6 +27,11 @@ public interface Decoder extends AutoCloseable {
         return new Latents(feat, null, null);
     }
 
+    /** Float channels per input pixel that {@link #prepare} keeps: the features, and any maps and input it adds. */
+    default int latentChannels(int features) {
+        return features;
+    }
+
     /**
      * Renders {@code window} of the {@code outHeight × outWidth} grid into {@code out}: three planes of
      * {@code window.height() × window.width()}, raw model output (normalised space, not clamped).

@@ -40,6 +40,11 @@ public final class DlteDecoder extends CoarseToFineDecoder {
 
     /** Computes [coef; freq] (hid/4 channels each) once per image and keeps the input for the residual. */
     @Override
+    public int latentChannels(int features) {
+        return features + hid / 2 + 3;
+    }
+
+    @Override
     public Latents prepare(FeatureMap feat, FeatureMap input) {
         // Over the stored region only: a window render's region carries margin enough for the conv.
         float[] m = maps.run(feat.data(), feat.channels(), feat.stored().height(), feat.stored().width());

@@ -20,41 +20,6 @@ public final class Networks {
     private Networks() {
     }
 
-    /**
-     * Every graph a model runs, by graph name, encoder first: what a backend compiles and what an
-     * exporter writes out.
-     */
-    public static Map<String, Graph> all(ModelFile model) {
-        ModelConfig.DecoderConfig d = model.config().decoder();
-        List<Graph> list = new ArrayList<>();
-        list.add(encoder(model));
-        if (d instanceof ModelConfig.Diif) {
-            list.add(diifCornerProjection(model));
-        } else if (d instanceof ModelConfig.Dlte || d instanceof ModelConfig.Lte) {
-            list.add(fourierMaps(model));
-        }
-        if (d instanceof ModelConfig.MetaSr) {
-            list.add(metaSrWeightHidden(model));
-            list.add(metaSrFeatureProjection(model));
-        } else if (d instanceof ModelConfig.LmLiif) {
-            list.add(lmLiifLatentMlp(model));
-        } else if (d instanceof ModelConfig.CoarseToFine) {
-            list.add(coarseStage(model, false, false));
-            list.add(coarseStage(model, true, false));
-            list.add(fineStage(model, true, false));
-            list.add(fineStage(model, false, false));
-        } else if (d instanceof ModelConfig.NoDecoder) {
-            list.add(edsrUpsampler(model));
-        } else {
-            list.add(mlp(model, false));
-        }
-        Map<String, Graph> graphs = new LinkedHashMap<>();
-        for (Graph g : list) {
-            graphs.put(g.name(), g);
-        }
-        return graphs;
-    }
-
     /** The encoder the config names: image [3,H,W] → features [F,H,W]. */
     public static Graph encoder(ModelFile model) {
         ModelConfig.EncoderConfig encoder = model.config().encoder();

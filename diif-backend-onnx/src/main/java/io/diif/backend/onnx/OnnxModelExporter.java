@@ -5,7 +5,7 @@ import io.diif.graph.Parameter;
 import io.diif.internal.output.Npy;
 import io.diif.model.ModelConfig;
 import io.diif.model.ModelFile;
-import io.diif.internal.networks.Networks;
+import io.diif.internal.architecture.Architecture;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -19,7 +19,7 @@ import java.util.Map;
 
 /**
  * Exports a whole model as standard ONNX files, for running it from Python or C++ ONNX Runtime: one
- * {@code <graph name>.onnx} per graph of {@link Networks#all(ModelFile)} (encoder first), the few weights
+ * {@code <graph name>.onnx} per graph of {@link Architecture#graphs(ModelFile)} (encoder first), the few weights
  * the Java core applies between the graphs as {@code .npy} files (DIIF only), and a {@code README.md} that
  * documents every file and how to glue them into the model, with a runnable NumPy script.
  *
@@ -54,7 +54,7 @@ public final class OnnxModelExporter {
      * @throws IllegalArgumentException if the model has an architecture without graphs, or a graph over 2 GiB
      */
     public static List<Path> export(ModelFile model, Path directory) throws IOException {
-        Map<String, Graph> graphs = Networks.all(model);
+        Map<String, Graph> graphs = Architecture.graphs(model);
         Files.createDirectories(directory);
         List<Path> written = new ArrayList<>();
         for (Graph g : graphs.values()) {
@@ -77,7 +77,7 @@ public final class OnnxModelExporter {
 
     /** The README {@link #export} writes for {@code model}. */
     public static String readme(ModelFile model) {
-        return readme(model, Networks.all(model));
+        return readme(model, Architecture.graphs(model));
     }
 
     /** A weight tensor the Java core applies between graphs, written as {@code <name>.npy}. */

@@ -15,7 +15,7 @@ import io.diif.graph.Parameter;
 import io.diif.internal.output.Npy;
 import io.diif.model.ModelConfig;
 import io.diif.model.ModelFile;
-import io.diif.internal.networks.Networks;
+import io.diif.internal.architecture.Architecture;
 import io.diif.spi.Backend;
 import io.diif.internal.backends.Backends;
 import io.diif.spi.Executable;
@@ -82,7 +82,7 @@ class OnnxModelExporterTest {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         for (String m : MODELS) {
             ModelFile model = read(m);
-            Map<String, Graph> graphs = Networks.all(model);
+            Map<String, Graph> graphs = Architecture.graphs(model);
             Path dir = temp.resolve(m.replace(".safetensors", ""));
             List<Path> written = OnnxModelExporter.export(model, dir);
 
@@ -274,7 +274,7 @@ class OnnxModelExporterTest {
         Path dir = temp.resolve("liif");
         OnnxModelExporter.export(model, dir);
         OnnxFilesBackendProvider.directory(dir);
-        Graph real = Networks.all(model).get("liif-mlp");
+        Graph real = Architecture.graphs(model).get("liif-mlp");
         int in = real.input().channels();
         // Same name and signature, all-zero weights: the backend must still compute the exported network.
         Graph.Builder b = Graph.builder("liif-mlp", Graph.Layout.ROWS, in);
