@@ -33,6 +33,17 @@ public record ModelConfig(int format, String name, EncoderConfig encoder, Decode
     /** DLTE's code default fixed_area = False: never clamp (zoo §4.2). */
     private static final double DLTE_MAX_SCALE = Double.NaN;
 
+    /**
+     * A config; {@link #parse} validates the sizes and combinations, this only refuses nulls.
+     *
+     * @param format the config format version
+     * @param name a free-form model name
+     * @param encoder the encoder architecture
+     * @param decoder the decoder architecture
+     * @param mean input normalisation mean
+     * @param std input normalisation standard deviation
+     * @throws NullPointerException if name, encoder or decoder is null
+     */
     public ModelConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(encoder, "encoder");
@@ -41,30 +52,32 @@ public record ModelConfig(int format, String name, EncoderConfig encoder, Decode
 
     /** Encoder architectures. */
     public sealed interface EncoderConfig permits EdsrBaseline, Rdn {
-        /** Channels of the feature map it produces. */
+        /** {@return the channels of the feature map it produces} */
         int features();
 
-        /** The name the model file gives the architecture ({@code "edsr-baseline"}, {@code "rdn"}). */
+        /** {@return the name the model file gives the architecture ({@code "edsr-baseline"}, {@code "rdn"})} */
         String type();
 
-        /** The architecture and its sizes in one line, for people. */
+        /** {@return the architecture and its sizes in one line, for people} */
         String summary();
 
-        /** The state-dict tensors the encoder reads, name → shape, in state-dict order. */
+        /** {@return the state-dict tensors the encoder reads, name → shape, in state-dict order} */
         Map<String, int[]> tensorShapes();
     }
 
     /** Decoder architectures. */
     public sealed interface DecoderConfig permits CoarseToFine, Liif, Lte, NoDecoder, MetaSr, LmLiif {
-        /** The name the model file gives the architecture ({@code "diif"}, {@code "liif"}, …). */
+        /** {@return the name the model file gives the architecture ({@code "diif"}, {@code "liif"}, …)} */
         String type();
 
-        /** The architecture and its sizes in one line, for people. */
+        /** {@return the architecture and its sizes in one line, for people} */
         String summary();
 
         /**
-         * The state-dict tensors the decoder reads after an encoder of {@code features} channels, name →
-         * shape, in state-dict order.
+         * The state-dict tensors the decoder reads.
+         *
+         * @param features the channels of the encoder's feature map
+         * @return name → shape, in state-dict order
          */
         Map<String, int[]> tensorShapes(int features);
     }
@@ -74,22 +87,24 @@ public record ModelConfig(int format, String name, EncoderConfig encoder, Decode
      * grouping, slicing, slice descriptors, ensemble mixing and fine stage.
      */
     public sealed interface CoarseToFine extends DecoderConfig permits Diif, Dlte {
-        /** Widths of the coarse layers (each followed by ReLU). */
+        /** {@return the widths of the coarse layers (each followed by ReLU)} */
         List<Integer> coarseHidden();
 
-        /** Widths of the fine hidden layers (an output layer to RGB follows). */
+        /** {@return the widths of the fine hidden layers (an output layer to RGB follows)} */
         List<Integer> fineHidden();
 
+        /** {@return how the coordinates of a latent are cut into slices} */
         Slicing slicing();
 
-        /** The coarse cell is clamped to 2/maxScale past this scale; NaN = never. */
+        /** {@return the scale past which the coarse cell is clamped to 2/maxScale; NaN = never} */
         double maxScale();
 
-        /** Whether each slice mixes the coarse vectors of its cell's four vertices (algorithm §6). */
+        /** {@return whether each slice mixes the coarse vectors of its cell's four vertices (algorithm §6)} */
         default boolean sliceEnsemble() {
             return true;
         }
 
+        /** {@return the width of the last coarse layer, the coarse vector a slice hands to the fine stage} */
         default int coarseWidth() {
             return coarseHidden().get(coarseHidden().size() - 1);
         }
@@ -103,13 +118,22 @@ public record ModelConfig(int format, String name, EncoderConfig encoder, Decode
      *     arbitrary-scale decoder)
      */
     public record EdsrBaseline(int nResblocks, int nFeats, float resScale, int upsampleScale) implements EncoderConfig {
+        /**
+         * Validates the upsampler scale.
+         *
+         * @param nResblocks residual blocks
+         * @param nFeats feature channels
+         * @param resScale the residual scaling
+         * @param upsampleScale 2, 3 or 4, or 0 for no upsampler
+         * @throws IllegalArgumentException if {@code upsampleScale} is not 0, 2, 3 or 4
+         */
         public EdsrBaseline {
             if (upsampleScale != 0 && (upsampleScale < 2 || upsampleScale > 4)) {
                 throw new IllegalArgumentException("upsampler scale " + upsampleScale + " is not 0, 2, 3 or 4");
             }
         }
 
-        /** Whether the encoder ends in its own upsampler, so that its output is the image at a fixed scale. */
+        /** {@return whether the encoder ends in its own upsampler, so that its output is the image at a fixed scale} */
         public boolean upsamples() {
             return upsampleScale != 0;
         }
@@ -218,6 +242,17 @@ public record ModelConfig(int format, String name, EncoderConfig encoder, Decode
      */
     public record Diif(List<Integer> coarseHidden, List<Integer> fineHidden, Slicing slicing, boolean sliceEnsemble,
             int ensembleBlock, double maxScale) implements CoarseToFine {
+        /**
+         * Copies the lists, so the config stays immutable, and checks the ensemble block.
+         *
+         * @param coarseHidden widths of the coarse layers
+         * @param fineHidden widths of the fine hidden layers
+         * @param slicing row or group
+         * @param sliceEnsemble whether the four vertices of each slice are ensembled
+         * @param ensembleBlock B, the block of latents each coarse input reads
+         * @param maxScale the scale past which the coarse cell is clamped; NaN = never
+         * @throws IllegalArgumentException if the block does not fit the ensemble setting
+         */
         public Diif {
             coarseHidden = List.copyOf(coarseHidden);
             fineHidden = List.copyOf(fineHidden);
@@ -261,6 +296,14 @@ public record ModelConfig(int format, String name, EncoderConfig encoder, Decode
      */
     public record Dlte(int hiddenDim, List<Integer> coarseHidden, List<Integer> fineHidden, double maxScale)
             implements CoarseToFine {
+        /**
+         * Copies the lists, so the config stays immutable.
+         *
+         * @param hiddenDim the coarse input width
+         * @param coarseHidden widths of the coarse layers
+         * @param fineHidden widths of the fine hidden layers
+         * @param maxScale the scale past which the coarse cell is clamped; NaN = never
+         */
         public Dlte {
             coarseHidden = List.copyOf(coarseHidden);
             fineHidden = List.copyOf(fineHidden);
@@ -305,6 +348,13 @@ public record ModelConfig(int format, String name, EncoderConfig encoder, Decode
      * @param maxScale the cell is clipped to 2/maxScale (in LR units) on an axis scaled beyond it; NaN = never
      */
     public record Lte(int hiddenDim, List<Integer> hidden, double maxScale) implements DecoderConfig {
+        /**
+         * Copies the lists, so the config stays immutable.
+         *
+         * @param hiddenDim channels of coef and freq
+         * @param hidden the MLP's hidden widths
+         * @param maxScale the scale past which the cell is clipped; NaN = never
+         */
         public Lte {
             hidden = List.copyOf(hidden);
         }
@@ -354,6 +404,11 @@ public record ModelConfig(int format, String name, EncoderConfig encoder, Decode
 
     /** The LIIF decoder with local ensemble, feature unfolding and cell decoding. */
     public record Liif(List<Integer> hidden) implements DecoderConfig {
+        /**
+         * Copies the lists, so the config stays immutable.
+         *
+         * @param hidden the MLP's hidden widths
+         */
         public Liif {
             hidden = List.copyOf(hidden);
         }
@@ -384,6 +439,11 @@ public record ModelConfig(int format, String name, EncoderConfig encoder, Decode
      * @param hidden the weight-prediction MLP's hidden widths (ReLU after each; a Linear to 27F follows)
      */
     public record MetaSr(List<Integer> hidden) implements DecoderConfig {
+        /**
+         * Copies the lists, so the config stays immutable.
+         *
+         * @param hidden the weight MLP's hidden widths
+         */
         public MetaSr {
             hidden = List.copyOf(hidden);
         }
@@ -406,7 +466,7 @@ public record ModelConfig(int format, String name, EncoderConfig encoder, Decode
             return t.shapes();
         }
 
-        /** Width of the last hidden layer, the input of the weight-producing Linear. */
+        /** {@return the width of the last hidden layer, the input of the weight-producing Linear} */
         public int lastHidden() {
             return hidden.get(hidden.size() - 1);
         }
@@ -414,6 +474,9 @@ public record ModelConfig(int format, String name, EncoderConfig encoder, Decode
         /**
          * Multiply-accumulates per output pixel of the reference computation (baselines §9): the MLP on
          * [u, v, ρ], its 27F-value output layer, and the 9F × 3 product with the unfolded latent.
+         *
+         * @param features F, the channels of the feature map
+         * @return the count
          */
         public long referenceMacsPerPixel(int features) {
             return mlpMacs(3, hidden, 27 * features) + 27L * features;
@@ -432,6 +495,14 @@ public record ModelConfig(int format, String name, EncoderConfig encoder, Decode
      */
     public record LmLiif(List<Integer> hypernetHidden, int hiddenDim, int hiddenDepth, double maxScale)
             implements DecoderConfig {
+        /**
+         * Copies the lists, so the config stays immutable.
+         *
+         * @param hypernetHidden the latent MLP's hidden widths
+         * @param hiddenDim the render MLP's width
+         * @param hiddenDepth the render MLP's modulated hidden layers
+         * @param maxScale the scale past which the cell is clipped; NaN = never
+         */
         public LmLiif {
             hypernetHidden = List.copyOf(hypernetHidden);
         }
@@ -456,7 +527,7 @@ public record ModelConfig(int format, String name, EncoderConfig encoder, Decode
             return t.shapes();
         }
 
-        /** M = 2·hd·D + hd: the scale and shift of every render layer, then the compressed latent code. */
+        /** {@return M = 2·hd·D + hd: the scale and shift of every render layer, then the compressed latent code} */
         public int modulations() {
             return 2 * hiddenDim * hiddenDepth + hiddenDim;
         }
@@ -465,6 +536,10 @@ public record ModelConfig(int format, String name, EncoderConfig encoder, Decode
          * Multiply-accumulates per output pixel of the reference computation at an output/input pixel ratio
          * of {@code scale²} (baselines §9): four render-MLP runs, their scale modulations, and the latent MLP
          * shared by the scale² pixels of a latent.
+         *
+         * @param features F, the channels of the feature map
+         * @param scale the scale of the render
+         * @return the count
          */
         public double referenceMacsPerPixel(int features, double scale) {
             int hd = hiddenDim;
@@ -474,12 +549,12 @@ public record ModelConfig(int format, String name, EncoderConfig encoder, Decode
         }
     }
 
-    /** Multiply-accumulates of one run of an MLP {@code in → hidden… → out}. */
     /** "no cell clamp" or "cell clamp past x4.0" (and the same for the clips of LTE and LM-LIIF). */
     private static String clamp(double maxScale, String what) {
         return Double.isNaN(maxScale) ? "no " + what : what + " past x" + maxScale;
     }
 
+    /** Multiply-accumulates of one run of an MLP {@code in → hidden… → out}. */
     private static long mlpMacs(int in, List<Integer> hidden, int out) {
         long macs = 0;
         for (int width : hidden) {
@@ -489,7 +564,15 @@ public record ModelConfig(int format, String name, EncoderConfig encoder, Decode
         return macs + (long) in * out;
     }
 
-    /** Parses and validates the config JSON; {@code what} names the file in errors. */
+    /**
+     * Parses and validates the config JSON.
+     *
+     * @param json the value of {@link #METADATA_KEY}
+     * @param what names the file in errors
+     * @return the config
+     * @throws ModelFormatException naming the field and the rule when the JSON is malformed, a field is
+     *     missing, unknown or out of range, or a combination is not supported
+     */
     public static ModelConfig parse(String json, String what) {
         Object root = Json.parse(json, what + " config");
         Fields f = new Fields(asObject(root, what + " config"), what + " config");

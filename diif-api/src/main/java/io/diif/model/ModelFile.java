@@ -31,22 +31,46 @@ public final class ModelFile {
         this.storedDtypes = storedDtypes;
     }
 
+    /**
+     * Reads and validates a model file.
+     *
+     * @param path a safetensors file with a diif config in its metadata
+     * @return the validated model
+     * @throws IOException if the file cannot be read
+     * @throws ModelFormatException if it is not a valid model, naming the file, the field and the rule
+     */
     public static ModelFile read(Path path) throws IOException {
         Objects.requireNonNull(path, "path");
         return of(Safetensors.read(path), path.toString());
     }
 
+    /**
+     * Reads and validates a model from a stream, read fully and not closed.
+     *
+     * @param in the safetensors bytes
+     * @param name names the stream in errors
+     * @return the validated model
+     * @throws IOException if the stream cannot be read
+     * @throws ModelFormatException if it is not a valid model, naming the stream, the field and the rule
+     */
     public static ModelFile read(InputStream in, String name) throws IOException {
         Objects.requireNonNull(in, "in");
         return of(Safetensors.read(in, name), name);
     }
 
-    /** Validates a parsed safetensors file as a model. */
+    /**
+     * Validates a parsed safetensors file as a model.
+     *
+     * @param file the parsed file
+     * @param source names it in errors and in {@link #source()}
+     * @return the validated model
+     * @throws ModelFormatException if the config is missing or invalid, or a tensor is missing or misshapen
+     */
     public static ModelFile of(Safetensors file, String source) {
         String json = file.metadata().get(ModelConfig.METADATA_KEY);
         if (json == null) {
             throw new ModelFormatException(source + ": __metadata__ has no \"" + ModelConfig.METADATA_KEY
-                    + "\" config (see the model format in README.md)");
+                    + "\" config (see docs/model-format.md)");
         }
         ModelConfig config = ModelConfig.parse(json, source);
         Map<String, int[]> expected = TensorLayout.expected(config);
@@ -84,21 +108,28 @@ public final class ModelFile {
         return new ModelFile(source, config, params, file.metadata(), file.dtypes());
     }
 
-    /** Where the model came from (a path or a resource name). */
+    /** {@return where the model came from (a path or a resource name)} */
     public String source() {
         return source;
     }
 
+    /** {@return the architecture and settings the file's config names} */
     public ModelConfig config() {
         return config;
     }
 
-    /** The tensors the architecture uses, in file order. */
+    /** {@return the tensors the architecture uses, by state-dict name, in file order} */
     public Map<String, Parameter> parameters() {
         return parameters;
     }
 
-    /** The named tensor; throws naming it if absent. */
+    /**
+     * The tensor of that state-dict name.
+     *
+     * @param name a state-dict name, e.g. {@code "imnet.tail.0.weight"}
+     * @return the tensor, widened to float32
+     * @throws ModelFormatException naming the tensor and the file if the architecture has no such tensor
+     */
     public Parameter parameter(String name) {
         Parameter p = parameters.get(name);
         if (p == null) {
@@ -107,7 +138,7 @@ public final class ModelFile {
         return p;
     }
 
-    /** The raw {@code __metadata__} strings, e.g. training provenance. */
+    /** {@return the raw {@code __metadata__} strings of the file, the config among them} */
     public Map<String, String> metadata() {
         return metadata;
     }
@@ -116,6 +147,8 @@ public final class ModelFile {
      * How the model was trained, as its file records it ({@code "training"} in the config: data, steps,
      * recipe, date, final loss, validation PSNRs); empty when the file says nothing. Values are JSON
      * types: Map, List, String, Double, Long, Boolean or null.
+     *
+     * @return the training record, unmodifiable
      */
     public Map<String, Object> training() {
         Object root = Json.parse(metadata.get(ModelConfig.METADATA_KEY), source + " config");
@@ -128,12 +161,12 @@ public final class ModelFile {
         return Collections.unmodifiableMap(copy);
     }
 
-    /** Stored dtype per tensor (F32, F16, BF16) before widening. */
+    /** {@return the stored dtype of each tensor (F32, F16 or BF16) before widening} */
     public Map<String, String> storedDtypes() {
         return storedDtypes;
     }
 
-    /** Number of learnable scalars the architecture uses. */
+    /** {@return the number of learnable scalars the architecture uses} */
     public long parameterCount() {
         long n = 0;
         for (Parameter p : parameters.values()) {

@@ -9,10 +9,21 @@ package io.diif.model;
 public class ModelFormatException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * An exception whose message is made printable.
+     *
+     * @param message names the file, the tensor or field, and the rule broken
+     */
     public ModelFormatException(String message) {
         super(printable(message));
     }
 
+    /**
+     * An exception whose message is made printable, with the failure that revealed the problem.
+     *
+     * @param message names the file, the tensor or field, and the rule broken
+     * @param cause the underlying failure
+     */
     public ModelFormatException(String message, Throwable cause) {
         super(printable(message), cause);
     }

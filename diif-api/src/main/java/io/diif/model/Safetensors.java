@@ -49,17 +49,17 @@ public final class Safetensors {
         this.dtypes = Collections.unmodifiableMap(dtypes);
     }
 
-    /** The {@code __metadata__} string map (empty when absent). */
+    /** {@return the {@code __metadata__} string map (empty when absent)} */
     public Map<String, String> metadata() {
         return metadata;
     }
 
-    /** Tensors in header order, widened to float32. */
+    /** {@return the tensors in header order, widened to float32} */
     public Map<String, Parameter> tensors() {
         return tensors;
     }
 
-    /** The stored dtype of each tensor (F32, F16 or BF16). */
+    /** {@return the stored dtype of each tensor (F32, F16 or BF16)} */
     public Map<String, String> dtypes() {
         return dtypes;
     }
@@ -67,6 +67,11 @@ public final class Safetensors {
     /**
      * Reads a file. Only the length prefix and the header are read before the header is validated
      * against the file size; tensor data is then read one tensor at a time.
+     *
+     * @param path the file
+     * @return the parsed file
+     * @throws IOException if it cannot be read
+     * @throws ModelFormatException if it is not a valid safetensors file, naming the rule broken
      */
     public static Safetensors read(Path path) throws IOException {
         String what = path.toString();
@@ -114,7 +119,13 @@ public final class Safetensors {
 
     /**
      * Reads a stream fully (up to {@link #MAX_FILE_BYTES}; memory grows only with the bytes actually
-     * read); {@code what} names it in errors.
+     * read).
+     *
+     * @param in the bytes, read to the end and not closed
+     * @param what names the stream in errors
+     * @return the parsed file
+     * @throws IOException if the stream cannot be read
+     * @throws ModelFormatException if it is not a valid safetensors file or passes the size limit
      */
     public static Safetensors read(InputStream in, String what) throws IOException {
         byte[] lenBytes = in.readNBytes(8);
@@ -138,7 +149,14 @@ public final class Safetensors {
         return build(layout, ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN), 0);
     }
 
-    /** Parses a whole safetensors file held in memory. */
+    /**
+     * Parses a whole safetensors file held in memory.
+     *
+     * @param file the bytes
+     * @param what names them in errors
+     * @return the parsed file
+     * @throws ModelFormatException if they are not a valid safetensors file, naming the rule broken
+     */
     public static Safetensors parse(byte[] file, String what) {
         if (file.length < 8) {
             throw new ModelFormatException(what + ": " + file.length + " bytes, too short for a safetensors header"

@@ -25,7 +25,12 @@ public final class TensorLayout {
         return false;
     }
 
-    /** The tensors the architecture reads, name → shape, in state-dict order: the encoder's, then the decoder's. */
+    /**
+     * The tensors the architecture reads, name → shape, in state-dict order: the encoder's, then the decoder's.
+     *
+     * @param config the architecture
+     * @return an unmodifiable map
+     */
     public static Map<String, int[]> expected(ModelConfig config) {
         Map<String, int[]> t = new LinkedHashMap<>(config.encoder().tensorShapes());
         t.putAll(config.decoder().tensorShapes(config.encoder().features()));
@@ -35,6 +40,9 @@ public final class TensorLayout {
     /**
      * Learnable parameters of the architecture: the scalars of {@link #expected} (what
      * {@link ModelFile#parameterCount()} counts for a file). EDSR's frozen mean shifts are not included.
+     *
+     * @param config the architecture
+     * @return the count
      */
     public static long parameterCount(ModelConfig config) {
         return count(expected(config));
@@ -44,6 +52,9 @@ public final class TensorLayout {
      * Learnable parameters of the decoder alone (every tensor outside {@code encoder.}): what the DIIF
      * paper's Tables 3 and 4 count, there in units of 1,000/1.024 (baselines §6). 0 for a fixed-scale
      * model, whose upsampler belongs to its encoder.
+     *
+     * @param config the architecture
+     * @return the count
      */
     public static long decoderParameterCount(ModelConfig config) {
         Map<String, int[]> decoder = new LinkedHashMap<>(expected(config));
@@ -55,7 +66,10 @@ public final class TensorLayout {
      * All parameters of the reference PyTorch module, {@code sum(p.numel() for p in model.parameters())}:
      * the learnable ones plus EDSR's two frozen mean-shift convolutions (24 scalars), which PyTorch
      * registers as parameters with {@code requires_grad = False}. LTE's and DLTE's published counts are
-     * of this kind (zoo §6); DIIF's 1,683,011 is of the learnable kind (algorithm §5).
+     * of this kind (zoo §6); DIIF's are of the learnable kind (algorithm §5).
+     *
+     * @param config the architecture
+     * @return the count
      */
     public static long moduleParameterCount(ModelConfig config) {
         long n = parameterCount(config);
