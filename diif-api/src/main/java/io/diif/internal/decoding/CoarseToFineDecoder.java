@@ -49,9 +49,8 @@ abstract class CoarseToFineDecoder implements Decoder {
      * Pixels per slice from which the first fine layer's hidden part is applied per slice and vertex, then
      * mixed, instead of per pixel. With more pixels than vertices it costs fewer multiply-accumulates. At
      * 4, as many as vertices, both cost the same, and where the backend takes biases as input columns the
-     * projected path is faster: its fine stage has no bias left to add in a pass of its own. 64² ×4, two
-     * or three alternating JVM pairs: ONNX 0.113/0.115 → 0.107/0.102 s, TensorFlow 0.123/0.128/0.130 →
-     * 0.128/0.119/0.125 s; PyTorch (biases kept) 0.236/0.245 s against 0.245/0.256 s projected.
+     * projected path is faster: its fine stage has no bias left to add in a pass of its own
+     * (docs/performance.md, design measurements).
      */
     private final int projectFromPixels;
     /** W3's columns of the two coordinate inputs (q_h, q_w), each [Hf0], and W3's bias. */

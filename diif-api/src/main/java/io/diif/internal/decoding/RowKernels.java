@@ -5,7 +5,7 @@ package io.diif.internal.decoding;
  *
  * <p>JDK 17's auto-vectoriser gives up on loops that read one array at several offsets (a slice's four
  * vertex vectors stored one after another) and on strided reads; the same arithmetic over separate
- * arrays indexed from 0 runs about 3.5× faster. Callers copy the rows they need into small scratch
+ * arrays indexed from 0 vectorises and runs several times faster. Callers copy the rows they need into small scratch
  * arrays first; that copy is a memcpy and is shared by all pixels of a slice. Each element is computed
  * with the same operations in the same order as the plain loops, so results are bit-identical.
  */

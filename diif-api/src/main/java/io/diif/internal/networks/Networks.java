@@ -120,8 +120,8 @@ public final class Networks {
      * <p>A row holds the block centred on one corner channels-last, {@code (dy·B + dx)·F + f}, so that it is
      * B contiguous copies from a channels-last window ({@link FeatureMap#windowChannelsLast}); the weight's
      * columns are permuted to match (the reference unfolds channel-major, {@code f·B² + dy·B + dx}). A
-     * GEMM, not a B×B convolution: the engines ran the convolution at a third of their GEMM speed (64²
-     * input: 17–31 ms against about 8 ms) and returned it channel-major, which the core then transposed.
+     * GEMM, not a B×B convolution: the engines ran the convolution far below their GEMM speed and returned
+     * it channel-major, which the core then transposed (docs/performance.md, design measurements).
      */
     public static Graph diifCornerProjection(ModelFile model) {
         if (!(model.config().decoder() instanceof ModelConfig.Diif d)) {

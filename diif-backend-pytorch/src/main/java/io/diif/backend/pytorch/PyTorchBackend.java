@@ -42,10 +42,8 @@ public final class PyTorchBackend implements Backend {
     }
 
     /**
-     * False, measured: libtorch adds a bias inside its GEMM call (addmm), and its GEMM on this AMD CPU lost
-     * more to the odd inner dimension than the bias cost. 64² decode, paper DIIF model, 2-vCPU AVX-512
-     * EPYC, medians of alternating JVMs: ×12 0.971/0.974 s with biases, 0.990/1.003 s with bias columns;
-     * ×2 0.091 against 0.098 s.
+     * False, measured: libtorch adds a bias inside its GEMM call (addmm), and its GEMM lost more to the odd
+     * inner dimension than the bias cost (docs/performance.md, design measurements).
      */
     @Override
     public boolean biasAsInputColumn() {

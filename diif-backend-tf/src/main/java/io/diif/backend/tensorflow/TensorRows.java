@@ -29,8 +29,7 @@ final class TensorRows extends AbstractRows {
     /**
      * An input {@code [rows, columns]} tensor with arbitrary contents, from {@code kept} if it holds one of
      * that shape, and given back to it on close. TensorFlow allocates tensors with the C allocator, which
-     * maps blocks over 32 MiB anew each time, so a fresh one page-faults on first write: LIIF's 38 MB
-     * inputs cost 1.4M faults and 4.5 s of system time per 64² ×12 render on a 2-vCPU EPYC.
+     * maps blocks over 32 MiB anew each time, so a fresh one page-faults on every page on first write.
      */
     static TensorRows input(ReuseSlot<TFloat32> kept, int rows, int columns) {
         Shape shape = Shape.of(rows, columns);
