@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Help;
@@ -85,7 +86,9 @@ public final class DiifCli implements Callable<Integer> {
 
     /** Runs one command; returns the exit code. */
     int run(String[] args) {
-        CommandLine cl = commandLine();
+        // Picocli builds a command's model by reflection at every start; a run that names its command first
+        // builds only that one (the usage, help and completion need them all).
+        CommandLine cl = commandLine(args.length > 0 ? args[0] : null);
         try {
             return cl.execute(args);
         } catch (LinkageError | VirtualMachineError e) {
@@ -95,19 +98,36 @@ public final class DiifCli implements Callable<Integer> {
         }
     }
 
-    /** The command tree with its help layout, error handlers and streams. */
+    /** Every command, in the order of the usage. */
+    private Map<String, Supplier<Object>> commands() {
+        Map<String, Supplier<Object>> commands = new LinkedHashMap<>();
+        commands.put("upscale", () -> new UpscaleCommand(streams));
+        commands.put("sample", () -> new SampleCommand(streams));
+        commands.put("info", () -> new InfoCommand(streams));
+        commands.put("bench", () -> new BenchCommand(streams));
+        commands.put("export-onnx", () -> new ExportOnnxCommand(streams));
+        commands.put("batch", BatchCommand::new);
+        commands.put("eval", () -> new EvalCommand(streams));
+        commands.put("serve", () -> new ServeCommand(streams));
+        commands.put("completion", () -> new CompletionCommand(streams));
+        commands.put("help", CommandLine.HelpCommand::new);
+        return commands;
+    }
+
+    /** The whole command tree with its help layout, error handlers and streams. */
     CommandLine commandLine() {
+        return commandLine(null);
+    }
+
+    /** The command tree; with only {@code first} when that names a command that runs on its own. */
+    private CommandLine commandLine(String first) {
         CommandLine cl = new CommandLine(this);
-        cl.addSubcommand(new UpscaleCommand(streams));
-        cl.addSubcommand(new SampleCommand(streams));
-        cl.addSubcommand(new InfoCommand(streams));
-        cl.addSubcommand(new BenchCommand(streams));
-        cl.addSubcommand(new ExportOnnxCommand(streams));
-        cl.addSubcommand(new BatchCommand());
-        cl.addSubcommand(new EvalCommand(streams));
-        cl.addSubcommand(new ServeCommand(streams));
-        cl.addSubcommand(new CompletionCommand(streams));
-        cl.addSubcommand(new CommandLine.HelpCommand());
+        Map<String, Supplier<Object>> commands = commands();
+        if (first != null && commands.containsKey(first) && !first.equals("help") && !first.equals("completion")) {
+            cl.addSubcommand(commands.get(first).get());
+        } else {
+            commands.values().forEach(c -> cl.addSubcommand(c.get()));
+        }
         // Options it does not know reach a command as positionals, so that "-0.5,3" is a point; the commands
         // refuse the ones that start with "--" (Positionals).
         cl.setUnmatchedOptionsArePositionalParams(true);
