@@ -1,6 +1,7 @@
 package io.diif.examples;
 
 import io.diif.examples.cli.Messages;
+import io.diif.examples.cli.Positionals;
 import io.diif.examples.cli.Streams;
 import io.diif.examples.cli.UsageException;
 import io.diif.examples.cli.Values;
@@ -15,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,6 +34,7 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.OverwrittenOptionException;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
@@ -58,6 +61,9 @@ public final class DiifCli implements Callable<Integer> {
 
     private final Streams streams;
 
+    @Spec
+    private CommandSpec spec;
+
     DiifCli(PrintStream out, PrintStream err) {
         this(new Streams(out, err, false));
     }
@@ -80,7 +86,7 @@ public final class DiifCli implements Callable<Integer> {
     /** Without a command: the usage on stderr, as a usage mistake. */
     @Override
     public Integer call() {
-        commandLine().usage(streams.err());
+        spec.commandLine().usage(streams.err());
         return EXIT_USAGE;
     }
 
@@ -172,7 +178,7 @@ public final class DiifCli implements Callable<Integer> {
         if (e instanceof UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
             String first = u.getUnmatched().get(0);
             if (first.startsWith("--")) {
-                return io.diif.examples.cli.Positionals.unknownOption(first).getMessage();
+                return Positionals.unknownOption(first).getMessage();
             }
             if (u.getCommandLine().getParent() == null) {
                 return "unknown command '" + first + "'";
@@ -218,7 +224,7 @@ public final class DiifCli implements Callable<Integer> {
     private static String commandList(Help help) {
         StringBuilder sb = new StringBuilder();
         int width = help.commandSpec().usageMessage().width();
-        for (CommandLine sub : new java.util.LinkedHashSet<>(help.commandSpec().subcommands().values())) {
+        for (CommandLine sub : new LinkedHashSet<>(help.commandSpec().subcommands().values())) {
             CommandSpec spec = sub.getCommandSpec();
             if (spec.usageMessage().hidden() || spec.name().equals("help")) {
                 continue;

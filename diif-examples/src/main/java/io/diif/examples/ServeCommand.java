@@ -45,7 +45,8 @@ final class ServeCommand implements Callable<Integer> {
     private String host;
 
     @Option(names = "--max-zoom", paramLabel = "Z", converter = Values.NumberValue.class,
-            description = "Largest enlargement served, 1 to 64 (default: 4).")
+            description = "Largest enlargement served, 1 to 64 (default: "
+                    + ServerConfig.DEFAULT_MAX_ZOOM + ").")
     private Double maxZoom;
 
     @Option(names = "--workers", paramLabel = "N", converter = Values.IntValue.class,
@@ -53,19 +54,19 @@ final class ServeCommand implements Callable<Integer> {
     private Integer workers;
 
     @Option(names = "--queue", paramLabel = "N", converter = Values.IntValue.class,
-            description = "Requests waiting for a worker before the server answers 503 (default: 64).")
+            description = "Requests waiting for a worker before the server answers 503.")
     private Integer queue;
 
     @Option(names = "--cache-mb", paramLabel = "MB", converter = Values.IntValue.class,
-            description = "Memory for cached encodings and tiles (default: 1024).")
+            description = "Memory for cached encodings and tiles.")
     private Integer cacheMb;
 
     @Option(names = "--max-area", paramLabel = "PIXELS", converter = Values.IntValue.class,
-            description = "Largest output area of one request (default: 4194304).")
+            description = "Largest output area of one request.")
     private Integer maxArea;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", converter = Values.IntValue.class,
-            description = "Longest render of one request (default: 120).")
+            description = "Longest render of one request.")
     private Integer timeout;
 
     @Mixin
