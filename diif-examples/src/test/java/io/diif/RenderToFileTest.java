@@ -21,11 +21,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link ImageRepresentation#renderToFile}: streamed PNG and TIFF files hold exactly {@code render}'s pixels.
+ * {@link Render#toFile}: streamed PNG and TIFF files hold exactly {@link Render#toImage}'s pixels.
  * Here rather than in diif-api because it needs a backend, and the backends depend on diif-api; in package
  * {@code io.diif} for the band-size hook, so that small renders still stream in many bands.
  */
-@DisplayName("renderToFile (Java backend)")
+@DisplayName("Render.toFile (Java backend)")
 class RenderToFileTest {
     static final int W = 131;
     static final int H = 113;
@@ -78,17 +78,17 @@ class RenderToFileTest {
     void filesEqualRender() throws Exception {
         for (BufferedImage input : List.of(Golden.input(), withAlpha())) {
             try (ImageRepresentation rep = model.encode(input)) {
-                BufferedImage expected = rep.render(W, H);
+                BufferedImage expected = rep.render().size(W, H).toImage();
                 for (String name : List.of("out.png", "out.tif", "out.TIFF")) {
                     Path whole = dir.resolve(rep.hasAlpha() + "-whole-" + name);
                     AtomicLong done = new AtomicLong();
-                    rep.renderToFile(W, H, whole, done::set);
+                    rep.render().size(W, H).progress(done::set).toFile(whole);
                     assertSamePixels(expected, whole);
                     assertEquals((long) W * H, done.get(), "progress reaches every pixel");
 
                     // About 10 rows a band: many bands, cut at latent rows, must still tile the file exactly.
                     Path banded = dir.resolve(rep.hasAlpha() + "-banded-" + name);
-                    rep.renderToFile(W, H, banded, null, 10L * W);
+                    rep.render().size(W, H).bandPixels(10L * W).toFile(banded);
                     assertSamePixels(expected, banded);
                 }
             }
@@ -105,12 +105,12 @@ class RenderToFileTest {
             for (String name : List.of("out.jpg", "out.bmp", "out")) {
                 Path out = dir.resolve(name);
                 IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                        () -> rep.renderToFile(W, H, out));
+                        () -> rep.render().size(W, H).toFile(out));
                 assertTrue(e.getMessage().contains(".png, .tif, .tiff"), e.getMessage());
                 assertTrue(name.indexOf('.') < 0 || e.getMessage().contains("not ." + name.substring(4)),
                         e.getMessage());
             }
-            assertThrows(IllegalArgumentException.class, () -> rep.renderToFile(0, H, dir.resolve("zero.png")));
+            assertThrows(IllegalArgumentException.class, () -> rep.render().size(0, H).toFile(dir.resolve("zero.png")));
         }
         try (var files = Files.list(dir)) {
             assertEquals(0, files.count(), "nothing written");
@@ -126,21 +126,21 @@ class RenderToFileTest {
                 byte[] old = {1, 2, 3};
                 Files.write(out, old);
                 IllegalStateException e = assertThrows(IllegalStateException.class,
-                        () -> rep.renderToFile(W, H, out, done -> {
+                        () -> rep.render().size(W, H).bandPixels(10L * W).progress(done -> {
                             if (done > W * 20L) {
                                 throw new IllegalStateException("cancelled");
                             }
-                        }, 10L * W));
+                        }).toFile(out));
                 assertEquals("cancelled", e.getMessage());
                 assertArrayEquals(old, Files.readAllBytes(out), name + " untouched");
                 assertFalse(Files.exists(dir.resolve(name + ".part")), name + ".part deleted");
-                rep.renderToFile(W, H, out);
-                assertSamePixels(rep.render(W, H), out);
+                rep.render().size(W, H).toFile(out);
+                assertSamePixels(rep.render().size(W, H).toImage(), out);
             }
         }
         ImageRepresentation closed = model.encode(Golden.input());
         closed.close();
-        assertThrows(IllegalStateException.class, () -> closed.renderToFile(W, H, dir.resolve("closed.png")));
+        assertThrows(IllegalStateException.class, () -> closed.render().size(W, H).toFile(dir.resolve("closed.png")));
         assertFalse(Files.exists(dir.resolve("closed.png.part")));
     }
 }

@@ -10,6 +10,12 @@ import io.diif.internal.backends.Backends;
 import io.diif.spi.Executable;
 import io.diif.spi.support.ReducedLayers;
 import io.diif.spi.Rows;
+import io.diif.examples.cli.CommonOptions;
+import io.diif.examples.cli.ModelOption;
+import io.diif.examples.cli.Positionals;
+import io.diif.examples.cli.Streams;
+import io.diif.examples.cli.UsageException;
+import io.diif.examples.cli.Values;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -19,6 +25,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code diif bench}: encoder, decoder and end-to-end times per backend, model, input size and scale;
@@ -30,68 +41,123 @@ import java.util.Random;
  * precisions taking turns, so that a ratio between them is taken at the same moments of a shared host.
  * Each precision's decode is compared with the plain GEMM in that precision.
  */
-final class BenchCommand {
+@Command(name = "bench", sortOptions = false,
+        customSynopsis = {"diif bench --model FILE[,FILE] [--liif-model FILE] [--backend A,B] [--sizes 64,256]",
+            "           [--scales 2,3,4,6,12,18,24,30] [--runs 3] [--warmup 3] [--max-gmac 400] [--out table.md]",
+            "           [--precision fp32|bf16|int8[,...]] [--macs-only] [--paper-models KIND,...]"},
+        description = {"Encoder/decoder/end-to-end medians after --warmup seconds of renders (a backend's first"
+                + " row: 5x), MACs per pixel, GFLOP/s vs plain GEMM, peak RSS; several --precision values take"
+                + " turns render by render.",
+            "--macs-only: no timing, a table of parameters and decoder MAC/px per model and scale."})
+final class BenchCommand implements Callable<Integer> {
     private final PrintStream out;
     private final PrintStream err;
 
     /** Default seconds of warm-up renders before each row's timed runs (at least one render). */
-    private static final double DEFAULT_WARMUP_SECONDS = 3;
+    private static final String DEFAULT_WARMUP_SECONDS = "3";
     /** The first row of each backend warms up this many times --warmup. */
     private static final int FIRST_ROW_WARMUP = 5;
     /** GEMM runs timed after each timed render, for the decode/GEMM ratio of the same moments. */
     private static final int GEMM_RUNS_PER_RENDER = 5;
 
-    BenchCommand(PrintStream out, PrintStream err) {
-        this.out = out;
-        this.err = err;
+    @Parameters(hidden = true)
+    private List<String> args = List.of();
+
+    @Mixin
+    private ModelOption model;
+
+    @Option(names = "--liif-model", paramLabel = "FILE", description = "A LIIF model measured beside --model.")
+    private String liifModel;
+
+    @Option(names = "--paper-models", paramLabel = "KIND,...", description = "Random weights at paper size: "
+            + "${COMPLETION-CANDIDATES}.", completionCandidates = RandomModels.Kinds.class)
+    private String paperModels;
+
+    @Option(names = "--backend", paramLabel = "A,B",
+            description = "Backends to measure (default: every one present but java).")
+    private String backends;
+
+    @Option(names = "--sizes", paramLabel = "64,256", description = "Input sizes (square), default 64,256.")
+    private String sizes = "64,256";
+
+    @Option(names = "--scales", paramLabel = "S,...", description = "Scales, default 2,3,4,6,12,18,24,30.")
+    private String scales = "2,3,4,6,12,18,24,30";
+
+    @Option(names = "--runs", paramLabel = "N", converter = Values.IntValue.class,
+            description = "Timed runs per row, default 3.")
+    private int runs = 3;
+
+    @Option(names = "--warmup", paramLabel = "SECONDS", description = "Warm-up renders per row, 0 to 3600 s,"
+            + " default " + DEFAULT_WARMUP_SECONDS + ".")
+    private String warmup = DEFAULT_WARMUP_SECONDS;
+
+    @Option(names = "--max-gmac", paramLabel = "G", converter = Values.NumberValue.class,
+            description = "Skip rows of more decoder GMAC, default 400.")
+    private double maxGmac = 400;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Also write the table here.")
+    private Path outFile;
+
+    @Option(names = "--precision", paramLabel = "P,...", split = ",", converter = Values.PrecisionValue.class,
+            description = "fp32 (default), bf16, int8; several take turns render by render.")
+    private List<Precision> precision;
+
+    @Option(names = "--macs-only", description = "No timing: parameters and decoder MAC/px per model and scale.")
+    private boolean macsOnly;
+
+    @Mixin
+    private CommonOptions common;
+
+    BenchCommand(Streams streams) {
+        this.out = streams.out();
+        this.err = streams.err();
     }
 
     record Row(String backend, Precision precision, String model, int size, double scale, double encodeS, double decodeS, double totalS,
             double macsPerPixel, double gflops, double gemmGflops, long peakRssMb) {
     }
 
-    void run(DiifCli.Arguments a) throws IOException {
+    @Override
+    public Integer call() throws IOException {
+        Positionals.expect(args, 0, "bench");
         List<String> models = new ArrayList<>();
-        if (a.option("--model") != null) {
-            models.addAll(Arrays.asList(a.option("--model").split(",")));
+        if (model.file() != null) {
+            models.addAll(Arrays.asList(model.file().split(",")));
         }
-        if (a.option("--liif-model") != null) {
-            models.add(a.option("--liif-model"));
+        if (liifModel != null) {
+            models.add(liifModel);
         }
-        if (a.option("--paper-models") != null) {
-            for (String kind : a.option("--paper-models").split(",")) {
+        if (paperModels != null) {
+            for (String kind : paperModels.split(",")) {
                 models.add("paper:" + kind);
             }
         }
         if (models.isEmpty()) {
-            throw new DiifCli.UsageException("bench needs --model FILE[,FILE], --liif-model FILE or"
+            throw new UsageException("bench needs --model FILE[,FILE], --liif-model FILE or"
                     + " --paper-models edsr-diif,edsr-liif");
         }
-        List<String> backends = a.option("--backend") != null ? Arrays.asList(a.option("--backend").split(","))
+        List<String> engines = backends != null ? Arrays.asList(backends.split(","))
                 : Backends.discover().availableNames().stream().filter(n -> !n.equals("java")).toList();
-        int[] sizes = parseInts(a.option("--sizes") != null ? a.option("--sizes") : "64,256");
-        double[] scales = parseDoubles(a.option("--scales") != null ? a.option("--scales") : "2,3,4,6,12,18,24,30");
-        if (a.flag("--macs-only")) {
-            String table = macsTable(models, backends.isEmpty() ? "java" : backends.get(0), sizes, scales);
+        int[] inputSizes = Arrays.stream(sizes.split(",")).mapToInt(v -> Values.integer("--sizes", v)).toArray();
+        double[] outputScales = Arrays.stream(scales.split(",")).mapToDouble(v -> Values.number("--scales", v))
+                .toArray();
+        if (macsOnly) {
+            String table = macsTable(models, engines.isEmpty() ? "java" : engines.get(0), inputSizes, outputScales);
             out.print(table);
-            if (a.option("--out") != null) {
-                Files.writeString(Path.of(a.option("--out")), table);
+            if (outFile != null) {
+                Files.writeString(outFile, table);
             }
-            return;
+            return DiifCli.EXIT_OK;
         }
-        int runs = a.option("--runs") != null ? (int) DiifCli.parseLong("--runs", a.option("--runs")) : 3;
-        double maxGmac = a.option("--max-gmac") != null ? DiifCli.parseDouble("--max-gmac", a.option("--max-gmac"))
-                : 400;
-        double warmup = a.option("--warmup") != null ? DiifCli.parseDouble("--warmup", a.option("--warmup"))
-                : DEFAULT_WARMUP_SECONDS;
-        if (!(warmup >= 0 && warmup <= 3600)) {
-            throw new DiifCli.UsageException("--warmup must be between 0 and 3600 seconds, was " + a.option("--warmup"));
+        double warmupSeconds = Values.number("--warmup", warmup);
+        if (!(warmupSeconds >= 0 && warmupSeconds <= 3600)) {
+            throw new UsageException("--warmup must be between 0 and 3600 seconds, was " + warmup);
         }
-        long warmupNanos = (long) (warmup * 1e9);
-        List<Precision> precisions = parsePrecisions(a.option("--precision"));
+        long warmupNanos = (long) (warmupSeconds * 1e9);
+        List<Precision> precisions = precisions(precision);
         List<Row> rows = new ArrayList<>();
         StringBuilder loads = new StringBuilder();
-        for (String backend : backends) {
+        for (String backend : engines) {
             Backend engine = Backends.select(backend);
             for (Precision p : precisions) {
                 if (!engine.precisions().contains(p)) {
@@ -112,16 +178,18 @@ final class BenchCommand {
                     err.printf(Locale.ROOT, "bench: %s %s plain GEMM 256x256 on %d rows: %.1f GFLOP/s%n", backend,
                             p.label(), gemms.get(gemms.size() - 1).rows, gemms.get(gemms.size() - 1).gflops(21));
                 }
-                measureBackend(backend, precisions, models, sizes, scales, runs, warmupNanos, maxGmac, gemms, rows);
+                measureBackend(backend, precisions, models, inputSizes, outputScales, runs, warmupNanos, maxGmac,
+                        gemms, rows);
             } finally {
                 gemms.forEach(PlainGemm::close);
             }
         }
         String table = table(rows) + "\n" + loads;
         out.print(table);
-        if (a.option("--out") != null) {
-            Files.writeString(Path.of(a.option("--out")), table);
+        if (outFile != null) {
+            Files.writeString(outFile, table);
         }
+        return DiifCli.EXIT_OK;
     }
 
     /**
@@ -177,17 +245,15 @@ final class BenchCommand {
                 : builder.model(Path.of(modelPath));
     }
 
-    static List<Precision> parsePrecisions(String option) {
+    /** The --precision values, fp32 when none; each at most once. */
+    static List<Precision> precisions(List<Precision> given) {
+        if (given == null || given.isEmpty()) {
+            return List.of(Precision.FP32);
+        }
         List<Precision> precisions = new ArrayList<>();
-        for (String label : (option != null ? option : "fp32").split(",")) {
-            Precision p;
-            try {
-                p = Precision.parse(label);
-            } catch (IllegalArgumentException e) {
-                throw new DiifCli.UsageException("--precision: " + e.getMessage());
-            }
+        for (Precision p : given) {
             if (precisions.contains(p)) {
-                throw new DiifCli.UsageException("--precision lists " + p.label() + " twice");
+                throw new UsageException("--precision lists " + p.label() + " twice");
             }
             precisions.add(p);
         }
@@ -409,13 +475,5 @@ final class BenchCommand {
             return -1;
         }
         return -1;
-    }
-
-    private static int[] parseInts(String s) {
-        return Arrays.stream(s.split(",")).mapToInt(v -> (int) DiifCli.parseLong("--sizes", v)).toArray();
-    }
-
-    private static double[] parseDoubles(String s) {
-        return Arrays.stream(s.split(",")).mapToDouble(v -> DiifCli.parseDouble("--scales", v)).toArray();
     }
 }

@@ -46,11 +46,19 @@ final class RandomModels {
     private RandomModels() {
     }
 
+    /** The kinds of {@link #PAPER}, for the shell completion of {@code diif bench --paper-models}. */
+    static final class Kinds implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return PAPER.keySet().iterator();
+        }
+    }
+
     /** One of {@link #PAPER}: {@code edsr-diif} (the paper's final model, 4×4 blocks), {@code edsr-liif}, … */
     static ModelFile paper(String kind, long seed) {
         String json = PAPER.get(kind);
         if (json == null) {
-            throw new DiifCli.UsageException("unknown paper model '" + kind + "' (" + String.join(", ", PAPER.keySet())
+            throw new io.diif.examples.cli.UsageException("unknown paper model '" + kind + "' (" + String.join(", ", PAPER.keySet())
                     + ")");
         }
         return random(json, kind, seed);

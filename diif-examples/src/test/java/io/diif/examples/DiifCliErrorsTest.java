@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.diif.examples.CliHarness.Run;
+import io.diif.examples.cli.Messages;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -92,18 +93,18 @@ public class DiifCliErrorsTest {
     @Test
     @DisplayName("control characters from hostile names never reach the terminal")
     void printable() {
-        assertEquals("a b \\x1b[31m c\\x07", DiifCli.printable("a\nb\t\u001b[31m c\u0007"));
-        assertEquals("x".repeat(2000) + "...", DiifCli.printable("x".repeat(5000)));
-        String m = DiifCli.oneLine(new IllegalStateException("line one\nline two"));
+        assertEquals("a b \\x1b[31m c\\x07", Messages.printable("a\nb\t\u001b[31m c\u0007"));
+        assertEquals("x".repeat(2000) + "...", Messages.printable("x".repeat(5000)));
+        String m = Messages.oneLine(new IllegalStateException("line one\nline two"));
         assertFalse(m.contains("\n"), m);
     }
 
     @Test
     @DisplayName("an OutOfMemoryError or StackOverflowError becomes one line with advice")
     void virtualMachineErrors() {
-        assertTrue(DiifCli.oneLine(new OutOfMemoryError("Java heap space")).contains("DIIF_JAVA_OPTS=-Xmx"));
-        assertTrue(DiifCli.oneLine(new StackOverflowError()).startsWith("stack overflow"));
-        assertEquals("NullPointerException", DiifCli.oneLine(new NullPointerException()));
-        assertEquals("ArithmeticException: / by zero", DiifCli.oneLine(new ArithmeticException("/ by zero")));
+        assertTrue(Messages.oneLine(new OutOfMemoryError("Java heap space")).contains("DIIF_JAVA_OPTS=-Xmx"));
+        assertTrue(Messages.oneLine(new StackOverflowError()).startsWith("stack overflow"));
+        assertEquals("NullPointerException", Messages.oneLine(new NullPointerException()));
+        assertEquals("ArithmeticException: / by zero", Messages.oneLine(new ArithmeticException("/ by zero")));
     }
 }

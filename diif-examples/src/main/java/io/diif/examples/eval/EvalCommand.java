@@ -2,8 +2,13 @@ package io.diif.examples.eval;
 
 import io.diif.DiifModel;
 import io.diif.ImageRepresentation;
-import io.diif.examples.DiifCli;
-import io.diif.examples.DiifCli.UsageException;
+import io.diif.examples.cli.CommonOptions;
+import io.diif.examples.cli.EngineOptions;
+import io.diif.examples.cli.Messages;
+import io.diif.examples.cli.Positionals;
+import io.diif.examples.cli.Streams;
+import io.diif.examples.cli.UsageException;
+import io.diif.examples.cli.Values;
 import io.diif.internal.imaging.ImageFiles;
 import io.diif.model.ModelConfig;
 import java.io.IOException;
@@ -16,8 +21,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code diif eval}: the super-resolution benchmark protocol on a set of photos. For each photo and scale
@@ -26,7 +36,14 @@ import javax.imageio.ImageIO;
  * enlarge it back and are scored against the truth (PSNR, SSIM). A fixed-scale model is scored at its scale. Prints a Markdown table of means per scale; with --out also
  * writes it and a per-image CSV, with --pictures comparison crops of the first photo.
  */
-public final class EvalCommand {
+@Command(name = "eval", sortOptions = false,
+        customSynopsis = {"diif eval --images DIR|FILE[,...] [--model FILE[,FILE...]]... [--liif-model FILE]"
+                + " [--backend NAME]", "          [--scales 2,3,4,6,12,18,24,30] [--max-side N] [--out report.md]"
+                + " [--pictures DIR]", "          [--picture-scales 4,12] [--label NAME] [--precision fp32|bf16|int8]"},
+        description = {"PSNR (RGB, luma) and SSIM against bicubic on images downscaled by each scale; report.csv"
+                + " per image.", "One column per model beside bicubic (one --model: DIIF; several: named by file);"
+                + " a fixed-scale model (EDSR-baseline xS) is scored at its scale only."})
+public final class EvalCommand implements Callable<Integer> {
     private static final String DEFAULT_SCALES = "2,3,4,6,12,18,24,30";
     private static final List<Integer> DEFAULT_PICTURE_SCALES = List.of(4, 12);
     private static final Set<String> IMAGE_EXTENSIONS = Set.of("png", "jpg", "jpeg", "bmp", "gif", "tif", "tiff");
@@ -36,9 +53,46 @@ public final class EvalCommand {
     private final PrintStream out;
     private final PrintStream err;
 
-    public EvalCommand(PrintStream out, PrintStream err) {
-        this.out = out;
-        this.err = err;
+    @Parameters(hidden = true)
+    private List<String> args = List.of();
+
+    @Option(names = "--images", paramLabel = "DIR|FILE[,...]", description = "The photos to downscale and"
+            + " restore: files, and the image files of directories.")
+    private String images;
+
+    @Option(names = "--liif-model", paramLabel = "FILE", description = "A LIIF model scored beside the others.")
+    private String liifModel;
+
+    @Mixin
+    private EngineOptions engine;
+
+    @Option(names = "--scales", paramLabel = "S,...", description = "Whole scales, default " + DEFAULT_SCALES + ".")
+    private String scalesOption = DEFAULT_SCALES;
+
+    @Option(names = "--max-side", paramLabel = "N", description = "Score only the centre N x N of each photo.")
+    private String maxSideOption;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Also write the Markdown report here, and the"
+            + " per-image CSV next to it.")
+    private Path reportOption;
+
+    @Option(names = "--pictures", paramLabel = "DIR", description = "Comparison crops of the first photo go here.")
+    private Path picturesOption;
+
+    @Option(names = "--picture-scales", paramLabel = "S,...", description = "Scales of the pictures, each one of"
+            + " --scales (default: 4 and 12 where evaluated).")
+    private String pictureScalesOption;
+
+    @Option(names = "--label", paramLabel = "NAME", description = "The images' name in the report (default: the"
+            + " --images entries' names).")
+    private String label;
+
+    @Mixin
+    private CommonOptions common;
+
+    public EvalCommand(Streams streams) {
+        this.out = streams.out();
+        this.err = streams.err();
     }
 
     /**
@@ -66,7 +120,7 @@ public final class EvalCommand {
         }
 
         String describe() {
-            return String.format(Locale.ROOT, "%s: %s, %,d parameters", name, DiifCli.printable(model.config().name()),
+            return String.format(Locale.ROOT, "%s: %s, %,d parameters", name, Messages.printable(model.config().name()),
                     model.parameterCount());
         }
     }
@@ -76,21 +130,21 @@ public final class EvalCommand {
             List<Integer> pictureScales, Path report, boolean quiet) {
     }
 
-    public void run(DiifCli.Arguments a) throws IOException {
-        Settings settings = settings(a);
-        List<String> files = a.values("--model");
+    @Override
+    public Integer call() throws IOException {
+        Settings settings = settings();
+        List<String> files = engine.model().files();
         List<String> names = columnNames(files);
         List<DiifModel> models = new ArrayList<>();
-        try (DiifModel liif = a.option("--liif-model") != null ? DiifCli.openModel(a, a.option("--liif-model"))
-                : null) {
+        try (DiifModel liif = liifModel != null ? engine.open(liifModel) : null) {
             List<Method> methods = new ArrayList<>(List.of(new Method("bicubic", null)));
             if (liif != null) {
                 methods.add(new Method("LIIF", liif));
             }
             for (int i = 0; i < Math.max(1, files.size()); i++) {
-                DiifModel model = DiifCli.openModel(a, files.isEmpty() ? null : files.get(i));
-                models.add(model);
-                methods.add(new Method(names.get(i), model));
+                DiifModel loaded = engine.open(files.isEmpty() ? null : files.get(i));
+                models.add(loaded);
+                methods.add(new Method(names.get(i), loaded));
             }
             DiifModel diif = models.get(0);
             List<EvalReport.ImageScores> rows = new ArrayList<>();
@@ -100,7 +154,7 @@ public final class EvalCommand {
             }
             String header = String.format(Locale.ROOT, "**diif eval** · %s · backend %s, %s · images: %s (%d%s)",
                     String.join(" · ", methods.stream().filter(m -> m.model() != null).map(Method::describe).toList()),
-                    diif.backendName(), diif.precision().label(), DiifCli.printable(settings.label()), settings.images().size(),
+                    diif.backendName(), diif.precision().label(), Messages.printable(settings.label()), settings.images().size(),
                     settings.maxSide() < Integer.MAX_VALUE ? ", centre " + settings.maxSide() + " px a side at most"
                             : "");
             EvalReport result = new EvalReport(header, methods.stream().map(Method::name).toList(), settings.scales(),
@@ -118,6 +172,7 @@ public final class EvalCommand {
         } finally {
             models.forEach(DiifModel::close);
         }
+        return 0;
     }
 
     /**
@@ -141,23 +196,20 @@ public final class EvalCommand {
         return names;
     }
 
-    private static Settings settings(DiifCli.Arguments a) throws IOException {
-        a.expectPositionals(0, "eval");
-        String images = a.option("--images");
+    private Settings settings() throws IOException {
+        Positionals.expect(args, 0, "eval");
         if (images == null) {
             throw new UsageException("eval needs --images DIR|FILE[,...] (the photos to downscale and restore)");
         }
-        int[] scales = parseScales("--scales", a.option("--scales") != null ? a.option("--scales") : DEFAULT_SCALES);
-        int maxSide = a.option("--max-side") != null ? atLeastOne("--max-side", a.option("--max-side"))
-                : Integer.MAX_VALUE;
-        Path pictures = a.option("--pictures") != null ? Path.of(a.option("--pictures")) : null;
-        List<Integer> pictureScales = pictureScales(a.option("--picture-scales"), pictures != null, scales);
-        Path report = a.option("--out") != null ? Path.of(a.option("--out")) : null;
-        if (report != null && report.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv")) {
-            throw new UsageException("--out names the Markdown report (the per-image CSV goes next to it), was " + report);
+        int[] scales = parseScales("--scales", scalesOption);
+        int maxSide = maxSideOption != null ? atLeastOne("--max-side", maxSideOption) : Integer.MAX_VALUE;
+        List<Integer> pictureScales = pictureScales(pictureScalesOption, picturesOption != null, scales);
+        if (reportOption != null && reportOption.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv")) {
+            throw new UsageException("--out names the Markdown report (the per-image CSV goes next to it), was "
+                    + reportOption);
         }
-        return new Settings(listImages(images), a.option("--label") != null ? a.option("--label")
-                : defaultLabel(images), scales, maxSide, pictures, pictureScales, report, a.flag("--quiet"));
+        return new Settings(listImages(images), label != null ? label : defaultLabel(images), scales, maxSide,
+                picturesOption, pictureScales, reportOption, common.quiet());
     }
 
     /** Scores image {@code index} at every scale, adding a row per scale and its pictures. */
@@ -183,10 +235,10 @@ public final class EvalCommand {
                 if (picture) {
                     Path file = writePicture(settings.pictures(), trial, scale, methods, scores,
                             detail[0] - (photo.width() - width) / 2, detail[1] - (photo.height() - height) / 2);
-                    notes.add("Picture ×" + scale + ": " + file + " (" + DiifCli.printable(name) + ").");
+                    notes.add("Picture ×" + scale + ": " + file + " (" + Messages.printable(name) + ").");
                 }
             } else if (picture) {
-                notes.add("No picture at ×" + scale + ": " + DiifCli.printable(name) + " is too small (" + skipped
+                notes.add("No picture at ×" + scale + ": " + Messages.printable(name) + " is too small (" + skipped
                         + ").");
             }
             rows.add(new EvalReport.ImageScores(path.toString(), name, scale, width, height, skipped, scores));
@@ -232,7 +284,7 @@ public final class EvalCommand {
     private static String progressLine(int index, int count, String name, int scale, int width, int height,
             List<Method> methods, List<Scores> scores, String skipped, long started) {
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "eval: %d/%d %s x%d", index + 1, count,
-                DiifCli.printable(name), scale));
+                Messages.printable(name), scale));
         if (skipped != null) {
             return sb.append(": skipped, ").append(skipped).toString();
         }
@@ -299,7 +351,7 @@ public final class EvalCommand {
     }
 
     private static int atLeastOne(String option, String value) {
-        long v = DiifCli.parseLong(option, value);
+        long v = Values.integer(option, value);
         if (v < 1) {
             throw new UsageException(option + " needs whole numbers >= 1, was " + value.trim());
         }

@@ -1,6 +1,6 @@
 package io.diif.examples.eval;
 
-import io.diif.examples.DiifCli;
+import io.diif.examples.cli.Messages;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,7 +71,7 @@ record EvalReport(String header, List<String> methods, int[] scales, List<ImageS
         skipped.forEach((scale, list) -> {
             sb.append("- Skipped at ×").append(scale).append(", too small: ");
             for (int i = 0; i < Math.min(list.size(), SKIPPED_NAMES_SHOWN); i++) {
-                sb.append(i == 0 ? "" : "; ").append(DiifCli.printable(list.get(i).name())).append(" (")
+                sb.append(i == 0 ? "" : "; ").append(Messages.printable(list.get(i).name())).append(" (")
                         .append(list.get(i).skipped()).append(')');
             }
             sb.append(list.size() > SKIPPED_NAMES_SHOWN ? "; and " + (list.size() - SKIPPED_NAMES_SHOWN) + " more" : "")

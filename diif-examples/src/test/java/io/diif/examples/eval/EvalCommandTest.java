@@ -149,7 +149,7 @@ class EvalCommandTest {
         Rgb8 input = truth.resize(truth.width() / scale, truth.height() / scale);
         try (io.diif.DiifModel m = io.diif.DiifModel.builder().model(model).backend("java").build();
                 io.diif.ImageRepresentation rep = m.encode(input.toUnit(), input.width(), input.height())) {
-            return QualityMetrics.psnrRgb(truth, Rgb8.of(rep.render(truth.width(), truth.height())), scale + 6);
+            return QualityMetrics.psnrRgb(truth, Rgb8.of(rep.render().size(truth.width(), truth.height()).toImage()), scale + 6);
         }
     }
 
