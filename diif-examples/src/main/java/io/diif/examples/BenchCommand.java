@@ -290,9 +290,8 @@ final class BenchCommand implements Callable<Integer> {
                                     backend, name, size, scale, gmac, maxGmac);
                             continue;
                         }
-                        // The first row also warms the code every row shares, which the JIT compiles on two busy
-                        // cores: TensorFlow's 64² x2 decode took 25 renders (3.7 s) to settle at 0.045 s,
-                        // with a plateau at 0.07 s on the way, and read 0.061-0.072 s as a first row after 3 s.
+                        // The first row also warms the code every row shares, which the JIT compiles on busy
+                        // cores far more slowly than one row's warm-up lasts (docs/bench.md, warm-up).
                         long rowWarmup = rows.size() == firstRowOfBackend ? FIRST_ROW_WARMUP * warmupNanos
                                 : warmupNanos;
                         for (Row r : measure(backend, precisions, name, loaded, image, size, scale, o, macs, gemms,
@@ -319,8 +318,8 @@ final class BenchCommand implements Callable<Integer> {
         double[][] dec = new double[n][runs];
         double[][] tot = new double[n][runs];
         // Warm-up until the JIT, the engines' pools and the C heap have settled: the first renders of a shape
-        // page-fault fresh memory in, and code new to the JVM runs interpreted. A time, not a count: five
-        // renders of a 0.05 s decode left it at 0.09-0.12 s where twenty settled at 0.05.
+        // page-fault fresh memory in, and code new to the JVM runs interpreted. A time, not a count: a few
+        // renders of a fast decode leave it far from where it settles (docs/bench.md, warm-up).
         for (DiifModel model : models) {
             long spent = 0;
             do {
