@@ -50,6 +50,10 @@ public abstract class BackendCompatibilityKit {
     /** Models shared by all tests of one backend in a JVM: loading them once keeps the kit fast. */
     private static final Map<String, DiifModel> MODELS = new ConcurrentHashMap<>();
 
+    /** For a backend's test class to extend. */
+    protected BackendCompatibilityKit() {
+    }
+
     /** The name the backend is selected by, as its provider declares it. */
     protected abstract String backendName();
 

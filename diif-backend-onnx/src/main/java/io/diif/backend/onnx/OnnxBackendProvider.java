@@ -15,6 +15,10 @@ import java.util.Optional;
 public final class OnnxBackendProvider implements BackendProvider {
     public static final String NAME = "onnx";
 
+    /** Called by {@link java.util.ServiceLoader}; cheap, loads nothing native. */
+    public OnnxBackendProvider() {
+    }
+
     @Override
     public String name() {
         return NAME;
