@@ -65,8 +65,8 @@ public final class OnnxBackend implements Backend {
 
     /**
      * 65536 where the arena serves the row graphs (the default): it keeps run outputs for reuse, so
-     * bigger tiles cost no page faults and save per-run overhead (64² ×12 decoded 13% faster than with
-     * 16384 rows on a 2-vCPU EPYC). Without it, the SPI's default.
+     * bigger tiles cost no page faults and save per-run overhead (README.md has the measurement). Without
+     * it, the SPI's default.
      */
     @Override
     public int preferredTileRows() {
@@ -75,9 +75,7 @@ public final class OnnxBackend implements Backend {
 
     /**
      * True: ONNX Runtime's Gemm broadcasts its bias into the output before it multiplies, one more pass
-     * over the output: a 256→256 layer on 36864 rows took 15.1–15.3 ms with its bias, 13.7–13.9 ms with the
-     * bias as a 257th input column. 64² decode, paper DIIF model, 2-vCPU AVX-512 EPYC, medians of two
-     * alternating JVM pairs each: ×2 0.049/0.047 → 0.046/0.043 s, ×12 0.557/0.554 → 0.513/0.512 s.
+     * over the output, which a 257th input column of ones avoids (README.md has the measurements).
      */
     @Override
     public boolean biasAsInputColumn() {
@@ -144,11 +142,12 @@ public final class OnnxBackend implements Backend {
             options.setOptimizationLevel(optLevel(settings.optimization()));
             // Without the arena, a run's intermediate tensors go back to the system when it returns; with
             // it, the largest run seen stays resident. The decoder's row graphs run on tiles of bounded
-            // size, so by default they keep it: fresh pages on every run cost 20% of decode time.
+            // size, so by default they keep it: fresh pages on every run are a measurable share of decode
+            // time (README.md).
             options.setCPUArenaAllocator(arena);
             // ONNX Runtime caches a memory plan per input shape; every output size gives the decoders new
-            // shapes, so the cache grew without bound (+640 MB over 3,000 renders of varying sizes, see
-            // NativeMemoryBench in diif-examples). Without it RSS stays flat.
+            // shapes, so the cache grew without bound over renders of varying sizes (NativeMemoryBench in
+            // diif-examples measures it). Without it RSS stays flat.
             options.setMemoryPatternOptimization(false);
             if (withCuda) {
                 try (OrtCUDAProviderOptions cudaOptions = new OrtCUDAProviderOptions(settings.cudaDevice())) {

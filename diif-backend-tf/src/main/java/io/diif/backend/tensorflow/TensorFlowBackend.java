@@ -45,7 +45,7 @@ public final class TensorFlowBackend implements Backend {
         // Row graphs (the decoders' MLPs) without Grappler's remapper. With TensorFlow's oneDNN kernels,
         // which it turns on by itself on CPUs with AVX512_VNNI, AVX512_BF16 or AMX, the remapper's
         // MatMul + BiasAdd (+ Relu) fusion ran a 16384x256x256 layer at a third of plain MatMul's speed
-        // (2-vCPU AVX-512 EPYC: 19 against 6.5 ms). Unfused, MatMul takes oneDNN's fast GEMM and BiasAdd and
+        // (README.md has the measurement). Unfused, MatMul takes oneDNN's fast GEMM and BiasAdd and
         // Relu are element-wise passes; without oneDNN both forms ran alike. Image graphs keep the
         // remapper: its Conv2D fusions are the encoder's fast path.
         this.rowConfig = config.toBuilder()
@@ -66,18 +66,19 @@ public final class TensorFlowBackend implements Backend {
                 + " intra-op / " + config.getInterOpParallelismThreads() + " inter-op threads)";
     }
 
-    /** The version of the TensorFlow runtime, e.g. {@code 2.16.2}. */
+    /**
+     * The version of the TensorFlow runtime.
+     *
+     * @return the version, e.g. {@code 2.16.2}
+     */
     public String tensorFlowVersion() {
         return tensorFlowVersion;
     }
 
     /**
      * 32000 rows: a tile's 256-wide run outputs (31.25 MiB) stay just under glibc's 32 MiB mmap threshold,
-     * so they come from the heap, and a render makes fewer session runs than with the SPI's 16384 (a 64²
-     * ×12 render: 32 tiles instead of 64), each of which costs TensorFlow 0.1–0.3 ms besides its arithmetic.
-     * 64² ×12 on a 2-vCPU AVX-512 EPYC, three alternating JVM pairs: DIIF decode 0.65/0.67/0.69 s →
-     * 0.62/0.61/0.56 s; LIIF 6.29/6.48/6.22 s → 6.96/6.64/5.93 s (no clear change). PyTorch, measured the
-     * same way, did not change.
+     * so they come from the heap, and a render makes half as many session runs as with the SPI's 16384,
+     * each of which has a fixed cost besides its arithmetic (measurements in this module's README).
      */
     @Override
     public int preferredTileRows() {
@@ -86,8 +87,7 @@ public final class TensorFlowBackend implements Backend {
 
     /**
      * True: row graphs run without Grappler's remapper (see the constructor), so a bias is a BiasAdd, one
-     * more pass over the layer's output. 64² decode, paper DIIF model, 2-vCPU AVX-512 EPYC, medians of two
-     * alternating JVM pairs each: ×2 0.050/0.046 → 0.046/0.044 s, ×12 0.511/0.514 → 0.487/0.499 s.
+     * more pass over the layer's output, which a weight column avoids (measurements in docs/performance.md).
      */
     @Override
     public boolean biasAsInputColumn() {
