@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -65,7 +66,7 @@ class ModulePathIT {
         assertTrue(run.stderr.contains("available: none"), run.toString());
     }
 
-    private static List<Path> modulePath(java.util.function.Predicate<Path> keep) throws IOException {
+    private static List<Path> modulePath(Predicate<Path> keep) throws IOException {
         List<Path> path = new ArrayList<>();
         path.add(Path.of(System.getProperty("diif.modulepath.jar")));
         String deps = Files.readString(Path.of(System.getProperty("diif.modulepath.dependencies"))).trim();
@@ -75,8 +76,8 @@ class ModulePathIT {
 
     private Run run(List<Path> modulePath, Path out) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = List.of(java, "-Xmx1g", "-Djava.awt.headless=true",
-                "--module-path", modulePath.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)),
+        String path = modulePath.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator));
+        List<String> command = List.of(java, "-Xmx1g", "-Djava.awt.headless=true", "--module-path", path,
                 "--module", MAIN, input().toString(), out.toString(), "1.5");
         Path stdout = dir.resolve("stdout.txt");
         Path stderr = dir.resolve("stderr.txt");
