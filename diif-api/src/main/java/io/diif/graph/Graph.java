@@ -35,33 +35,72 @@ public final class Graph {
         this.output = output;
     }
 
-    /** Starts a graph whose input has {@code inputChannels} channels (or columns). */
+    /**
+     * Starts a graph.
+     *
+     * @param name the graph's name, shown in errors and logs (and the file name of an ONNX export)
+     * @param layout how the input and output are laid out
+     * @param inputChannels channels (image graphs) or columns (row graphs) of the input
+     * @return a builder holding only the input node
+     * @throws NullPointerException if {@code name} or {@code layout} is null
+     * @throws IllegalArgumentException if {@code inputChannels} is not positive
+     */
     public static Builder builder(String name, Layout layout, int inputChannels) {
         return new Builder(name, layout, inputChannels);
     }
 
+    /**
+     * The graph's name.
+     *
+     * @return the name given to {@link #builder}
+     */
     public String name() {
         return name;
     }
 
+    /**
+     * How the input and output are laid out.
+     *
+     * @return the layout
+     */
     public Layout layout() {
         return layout;
     }
 
-    /** All nodes in topological order; the first is the {@link Node.Input}. */
+    /**
+     * All nodes in topological order.
+     *
+     * @return an unmodifiable list whose first node is the {@link Node.Input}
+     */
     public List<Node> nodes() {
         return nodes;
     }
 
+    /**
+     * The input node.
+     *
+     * @return the first node
+     */
     public Node.Input input() {
         return (Node.Input) nodes.get(0);
     }
 
+    /**
+     * The node whose value the graph returns.
+     *
+     * @return the output node
+     */
     public Node output() {
         return output;
     }
 
-    /** Multiply-accumulates of one run, for the given input shape. */
+    /**
+     * Counts the multiply-accumulates of one run.
+     *
+     * @param inputShape {@code [C, H, W]} or {@code [N, C]}
+     * @return the multiply-accumulates of the convolutions and dense layers for that input
+     * @throws IllegalArgumentException if the shape does not fit the graph (see {@link #checkInputShape})
+     */
     public long macs(int... inputShape) {
         checkInputShape(inputShape);
         long total = 0;
@@ -80,7 +119,14 @@ public final class Graph {
         return total;
     }
 
-    /** The output shape for an input of the given shape ({@code [C,H,W]} or {@code [N,C]}). */
+    /**
+     * The output shape for an input shape.
+     *
+     * @param inputShape {@code [C, H, W]} or {@code [N, C]}
+     * @return {@code [C', H', W']} or {@code [N, C']}, in a new array
+     * @throws IllegalArgumentException if the shape does not fit the graph, or is too small for a
+     *     convolution
+     */
     public int[] outputShape(int... inputShape) {
         checkInputShape(inputShape);
         if (layout == Layout.ROWS) {
@@ -95,7 +141,10 @@ public final class Graph {
      * Validates one run's input for a backend: the shape fits the graph, {@code input} holds exactly that
      * many values, and the output fits in a Java array.
      *
+     * @param input the input values
+     * @param shape the input's shape, {@code [C, H, W]} or {@code [N, C]}
      * @return the number of output values (0 means there is nothing to compute)
+     * @throws IllegalArgumentException naming the mismatch, if any of the three does not hold
      */
     public int checkRun(float[] input, int... shape) {
         int[] out = outputShape(shape);
@@ -119,7 +168,12 @@ public final class Graph {
         return (int) count;
     }
 
-    /** Checks that a shape fits this graph's input; throws naming the mismatch. */
+    /**
+     * Checks that a shape fits this graph's input: its rank, its channel count, no negative dimension.
+     *
+     * @param shape {@code [C, H, W]} or {@code [N, C]}
+     * @throws IllegalArgumentException naming the mismatch
+     */
     public void checkInputShape(int... shape) {
         int rank = layout == Layout.IMAGE ? 3 : 2;
         if (shape == null || shape.length != rank) {
@@ -178,7 +232,11 @@ public final class Graph {
         return "Graph[" + name + ", " + layout + ", " + nodes.size() + " nodes]";
     }
 
-    /** Adds nodes in topological order; each method returns the node it added. */
+    /**
+     * Adds nodes in topological order; each method returns the node it added. Every method throws
+     * {@link IllegalArgumentException} for a node of another graph, or an operation the layout does not
+     * have.
+     */
     public static final class Builder {
         private final String name;
         private final Layout layout;
@@ -193,10 +251,27 @@ public final class Graph {
             nodes.add(new Node.Input(0, inputChannels));
         }
 
+        /**
+         * The input node, where a graph starts.
+         *
+         * @return the input node
+         */
         public Node input() {
             return nodes.get(0);
         }
 
+        /**
+         * Adds a {@link Node.Conv2d} (image graphs).
+         *
+         * @param x the input node
+         * @param weight {@code [out, in, kh, kw]}, {@code in} equal to the channels of {@code x}
+         * @param bias {@code [out]}, or null for none
+         * @param padH zero rows added above and below
+         * @param padW zero columns added left and right
+         * @return the new node
+         * @throws IllegalArgumentException if the graph is a row graph, a shape does not match, or a padding
+         *     is negative
+         */
         public Node conv2d(Node x, Parameter weight, Parameter bias, int padH, int padW) {
             requireLayout(Layout.IMAGE, "conv2d");
             owned(x);
@@ -211,6 +286,15 @@ public final class Graph {
             return add(new Node.Conv2d(nodes.size(), x, weight, bias, padH, padW));
         }
 
+        /**
+         * Adds a {@link Node.Linear} (row graphs).
+         *
+         * @param x the input node
+         * @param weight {@code [out, in]}, {@code in} equal to the columns of {@code x}
+         * @param bias {@code [out]}, or null for none
+         * @return the new node
+         * @throws IllegalArgumentException if the graph is an image graph or a shape does not match
+         */
         public Node linear(Node x, Parameter weight, Parameter bias) {
             requireLayout(Layout.ROWS, "linear");
             owned(x);
@@ -222,11 +306,25 @@ public final class Graph {
             return add(new Node.Linear(nodes.size(), x, weight, bias));
         }
 
+        /**
+         * Adds a {@link Node.Relu}.
+         *
+         * @param x the input node
+         * @return the new node
+         */
         public Node relu(Node x) {
             owned(x);
             return add(new Node.Relu(nodes.size(), x));
         }
 
+        /**
+         * Adds a {@link Node.Add}.
+         *
+         * @param a one summand
+         * @param b the other, with as many channels as {@code a}
+         * @return the new node
+         * @throws IllegalArgumentException if the channel counts differ
+         */
         public Node add(Node a, Node b) {
             owned(a);
             owned(b);
@@ -236,12 +334,26 @@ public final class Graph {
             return add(new Node.Add(nodes.size(), a, b));
         }
 
+        /**
+         * Adds a {@link Node.Scale}.
+         *
+         * @param x the input node
+         * @param factor the constant to multiply by
+         * @return the new node
+         */
         public Node scale(Node x, float factor) {
             owned(x);
             return add(new Node.Scale(nodes.size(), x, factor));
         }
 
-        /** {@link Node.PixelShuffle}: channels must be a multiple of factor². */
+        /**
+         * Adds a {@link Node.PixelShuffle} (image graphs).
+         *
+         * @param x the input node, whose channels are a multiple of {@code factor²}
+         * @param factor how much each side grows, at least 1
+         * @return the new node
+         * @throws IllegalArgumentException if the graph is a row graph or the factor does not fit
+         */
         public Node pixelShuffle(Node x, int factor) {
             requireLayout(Layout.IMAGE, "pixelShuffle");
             owned(x);
@@ -252,6 +364,13 @@ public final class Graph {
             return add(new Node.PixelShuffle(nodes.size(), x, factor));
         }
 
+        /**
+         * Adds a {@link Node.Concat}.
+         *
+         * @param inputs the nodes to concatenate, in order, at least one
+         * @return the new node
+         * @throws IllegalArgumentException if {@code inputs} is empty
+         */
         public Node concat(List<Node> inputs) {
             if (inputs.isEmpty()) {
                 throw new IllegalArgumentException("concat of nothing");
@@ -260,7 +379,13 @@ public final class Graph {
             return add(new Node.Concat(nodes.size(), inputs));
         }
 
-        /** Finishes the graph with {@code output} as its result. */
+        /**
+         * Finishes the graph.
+         *
+         * @param output the node whose value the graph returns
+         * @return the immutable graph
+         * @throws IllegalArgumentException if {@code output} is not a node of this graph
+         */
         public Graph build(Node output) {
             owned(output);
             return new Graph(name, layout, nodes, output);

@@ -9,19 +9,39 @@ import java.util.List;
  */
 public sealed interface Node {
 
-    /** Position of this node in its graph's topological order. */
+    /**
+     * Position of this node in its graph's topological order.
+     *
+     * @return the index in {@link Graph#nodes()}
+     */
     int id();
 
-    /** Channels (image graphs) or columns (row graphs) this node produces. */
+    /**
+     * What this node produces.
+     *
+     * @return channels (image graphs) or columns (row graphs)
+     */
     int channels();
 
-    /** The single input of the graph. */
+    /**
+     * The single input of the graph.
+     *
+     * @param id position in the graph, 0
+     * @param channels channels or columns of the input
+     */
     record Input(int id, int channels) implements Node {
     }
 
     /**
      * 2-D cross-correlation, stride 1, zero padding {@code padH} rows above and below and {@code padW}
-     * columns left and right; {@code weight} is {@code [out, in, kh, kw]}, {@code bias} may be null.
+     * columns left and right.
+     *
+     * @param id position in the graph
+     * @param input the node convolved
+     * @param weight {@code [out, in, kh, kw]}
+     * @param bias {@code [out]}, or null for none
+     * @param padH zero rows above and below
+     * @param padW zero columns left and right
      */
     record Conv2d(int id, Node input, Parameter weight, Parameter bias, int padH, int padW) implements Node {
         @Override
@@ -29,16 +49,33 @@ public sealed interface Node {
             return weight.dim(0);
         }
 
+        /**
+         * The kernel's height.
+         *
+         * @return {@code kh} of the weight
+         */
         public int kernelH() {
             return weight.dim(2);
         }
 
+        /**
+         * The kernel's width.
+         *
+         * @return {@code kw} of the weight
+         */
         public int kernelW() {
             return weight.dim(3);
         }
     }
 
-    /** {@code y = x Wᵀ + b} on a row graph; {@code weight} is {@code [out, in]}, {@code bias} may be null. */
+    /**
+     * {@code y = x Wᵀ + b} on a row graph.
+     *
+     * @param id position in the graph
+     * @param input the node transformed
+     * @param weight {@code [out, in]}
+     * @param bias {@code [out]}, or null for none
+     */
     record Linear(int id, Node input, Parameter weight, Parameter bias) implements Node {
         @Override
         public int channels() {
@@ -46,7 +83,12 @@ public sealed interface Node {
         }
     }
 
-    /** {@code max(x, 0)}. */
+    /**
+     * {@code max(x, 0)}, element-wise.
+     *
+     * @param id position in the graph
+     * @param input the node rectified
+     */
     record Relu(int id, Node input) implements Node {
         @Override
         public int channels() {
@@ -54,7 +96,13 @@ public sealed interface Node {
         }
     }
 
-    /** Element-wise sum of two nodes of equal shape. */
+    /**
+     * Element-wise sum of two nodes of equal shape.
+     *
+     * @param id position in the graph
+     * @param left one summand
+     * @param right the other
+     */
     record Add(int id, Node left, Node right) implements Node {
         @Override
         public int channels() {
@@ -62,7 +110,13 @@ public sealed interface Node {
         }
     }
 
-    /** Multiplication by a constant. */
+    /**
+     * Multiplication by a constant.
+     *
+     * @param id position in the graph
+     * @param input the node scaled
+     * @param factor the constant
+     */
     record Scale(int id, Node input, float factor) implements Node {
         @Override
         public int channels() {
@@ -73,6 +127,10 @@ public sealed interface Node {
     /**
      * PyTorch's PixelShuffle(r) on an image graph ("depth to space", ONNX DepthToSpace mode CRD):
      * {@code out[c, r·y + a, r·x + b] = in[c·r² + a·r + b, y, x]}. Channels shrink by r², each side grows r×.
+     *
+     * @param id position in the graph
+     * @param input the node rearranged
+     * @param factor r
      */
     record PixelShuffle(int id, Node input, int factor) implements Node {
         @Override
@@ -81,8 +139,19 @@ public sealed interface Node {
         }
     }
 
-    /** Concatenation along the channel axis (image graphs) or the column axis (row graphs). */
+    /**
+     * Concatenation along the channel axis (image graphs) or the column axis (row graphs).
+     *
+     * @param id position in the graph
+     * @param inputs the nodes concatenated, in order
+     */
     record Concat(int id, List<Node> inputs) implements Node {
+        /**
+         * Keeps an unmodifiable copy of the inputs.
+         *
+         * @param id position in the graph
+         * @param inputs the nodes concatenated, in order
+         */
         public Concat {
             inputs = List.copyOf(inputs);
         }

@@ -15,6 +15,15 @@ public final class Parameter {
     private final int[] shape;
     private final float[] values;
 
+    /**
+     * Binds values to a name and a shape.
+     *
+     * @param name the weight's name in the model file, shown in errors
+     * @param shape positive dimensions (copied)
+     * @param values exactly as many values as the shape holds, row-major (shared, not copied)
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if a dimension is not positive or the value count does not match
+     */
     public Parameter(String name, int[] shape, float[] values) {
         this.name = Objects.requireNonNull(name, "name");
         this.shape = shape.clone();
@@ -33,28 +42,61 @@ public final class Parameter {
         }
     }
 
+    /**
+     * The weight's name.
+     *
+     * @return the name
+     */
     public String name() {
         return name;
     }
 
+    /**
+     * The shape.
+     *
+     * @return the dimensions, in a new array
+     */
     public int[] shape() {
         return shape.clone();
     }
 
+    /**
+     * One dimension of the shape.
+     *
+     * @param axis the axis, from 0 to {@code rank() - 1}
+     * @return its size
+     * @throws ArrayIndexOutOfBoundsException if there is no such axis
+     */
     public int dim(int axis) {
         return shape[axis];
     }
 
+    /**
+     * The number of dimensions.
+     *
+     * @return the rank
+     */
     public int rank() {
         return shape.length;
     }
 
-    /** The shared values, row-major; read them, never write them. */
+    /**
+     * The values themselves; read them, never write them.
+     *
+     * @return the shared values, row-major
+     */
     public float[] values() {
         return values;
     }
 
-    /** A parameter holding a copy of this one reshaped (same element order). */
+    /**
+     * The same values under another name and shape (same element order, the array shared).
+     *
+     * @param newName the new parameter's name
+     * @param newShape a shape holding as many values
+     * @return the reshaped parameter
+     * @throws IllegalArgumentException if {@code newShape} holds a different number of values
+     */
     public Parameter reshaped(String newName, int... newShape) {
         return new Parameter(newName, newShape, values);
     }

@@ -11,23 +11,37 @@ import java.util.Optional;
  */
 public interface BackendProvider {
 
-    /** Lower-case name users select it by: {@code pytorch}, {@code onnx}, {@code tensorflow}, {@code java}. */
+    /**
+     * The name users select the backend by.
+     *
+     * @return a lower-case name: {@code pytorch}, {@code onnx}, {@code tensorflow}, {@code java}
+     */
     String name();
 
     /**
-     * Higher wins when nobody names a backend. The shipped backends rank by their measured speed on a CPU
-     * (docs/performance.md): onnx 100, tensorflow 90, pytorch 80, the pure-Java java 10.
+     * The rank of this backend when nobody names one: higher wins. The shipped backends rank by their
+     * speed on a CPU (docs/performance.md): onnx 100, tensorflow 90, pytorch 80, the pure-Java java 10.
+     *
+     * @return the rank
      */
     int priority();
 
     /**
-     * Empty when this backend can run here; otherwise why not (missing natives, wrong platform), so the
-     * selection error can say it.
+     * Checks, without loading native code, whether this backend can run here.
+     *
+     * @return empty when it can; otherwise why not (missing natives, wrong platform), so the selection
+     *     error can say it
      */
     default Optional<String> unavailableReason() {
         return Optional.empty();
     }
 
-    /** Creates the backend; may load native libraries. Called at most once per process by the registry. */
+    /**
+     * Creates the backend; may load native libraries. Called at most once per process by the registry.
+     *
+     * @return the backend
+     * @throws RuntimeException (or a {@link LinkageError}) if the engine cannot start, e.g. its native
+     *     library fails to load; the message says why
+     */
     Backend create();
 }

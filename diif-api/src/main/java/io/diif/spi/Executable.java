@@ -14,7 +14,11 @@ import io.diif.graph.Graph;
  */
 public interface Executable extends AutoCloseable {
 
-    /** The graph this executable runs. */
+    /**
+     * The graph this executable runs.
+     *
+     * @return the graph it was compiled from
+     */
     Graph graph();
 
     /**
@@ -23,12 +27,17 @@ public interface Executable extends AutoCloseable {
      * @param input row-major values of shape {@code shape}
      * @param shape {@code [C, H, W]} for image graphs, {@code [N, C]} for row graphs
      * @return the output, row-major, of shape {@code graph.outputShape(shape)}
+     * @throws IllegalArgumentException if {@code shape} is not an input shape of the graph or does not match
+     *     {@code input.length}
+     * @throws IllegalStateException if this executable is closed
      */
     float[] run(float[] input, int... shape);
 
     /**
      * Whether {@link #allocate} puts inputs in the engine's own memory, so that filling them there saves
      * a copy. When false the core fills {@link HeapRows} it reuses across calls instead.
+     *
+     * @return true if {@link #allocate} returns engine memory
      */
     default boolean allocatesEngineRows() {
         return false;
@@ -38,6 +47,9 @@ public interface Executable extends AutoCloseable {
      * An input for {@link #run(Rows)} of a {@link io.diif.graph.Graph.Layout#ROWS} graph, with arbitrary
      * initial contents: the caller writes every row. The default is a {@link HeapRows}.
      *
+     * @param rows the number of rows
+     * @param columns the number of columns, the graph's input width
+     * @return the input, which the caller closes
      * @throws IllegalArgumentException if the graph does not take {@code [rows, columns]} (an image graph,
      *     or a different column count)
      */
@@ -50,6 +62,11 @@ public interface Executable extends AutoCloseable {
      * Runs a {@link io.diif.graph.Graph.Layout#ROWS} graph on {@code input} (from {@link #allocate}, any other
      * {@link Rows} or a result of another executable) and returns the output rows, which the caller
      * closes. The default goes through {@link #run(float[], int...)}.
+     *
+     * @param input the input rows, left open
+     * @return the output rows, one per input row
+     * @throws IllegalArgumentException if the graph does not take rows of {@code input.columns()} values
+     * @throws IllegalStateException if this executable is closed
      */
     default Rows run(Rows input) {
         int rows = input.rows();
@@ -59,7 +76,7 @@ public interface Executable extends AutoCloseable {
         return new HeapRows(out, rows, columns);
     }
 
-    /** Frees the compiled weights. Idempotent; later {@link #run} calls throw IllegalStateException. */
+    /** Frees the compiled weights. Idempotent; later {@code run} calls throw {@link IllegalStateException}. */
     @Override
     void close();
 }

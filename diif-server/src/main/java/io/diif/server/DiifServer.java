@@ -36,7 +36,16 @@ public final class DiifServer implements AutoCloseable {
         this.connector = connector;
     }
 
-    /** Loads the model, lists the images and starts listening; fails if the port is taken. */
+    /**
+     * Loads the model, lists the images, renders once to warm the engine up and starts listening.
+     *
+     * @param config how to run
+     * @return the running server, which the caller closes
+     * @throws IOException if the images directory cannot be listed, or the address cannot be listened on
+     *     (e.g. the port is taken)
+     * @throws IllegalArgumentException if no model is given and none is on the class path, or the model or
+     *     backend is refused
+     */
     public static DiifServer start(ServerConfig config) throws IOException {
         ImageCatalog catalog = new ImageCatalog(config.images());
         DiifAdapter diif = DiifAdapter.open(config.modelFile(), config.modelResource(), config.backend());
@@ -75,23 +84,39 @@ public final class DiifServer implements AutoCloseable {
         return server;
     }
 
-    /** The port listened on (the real one when the configuration asked for 0). */
+    /**
+     * The port listened on.
+     *
+     * @return the port, the one actually bound when the configuration asked for 0
+     */
     public int port() {
         return connector.getLocalPort();
     }
 
-    /** The server's root URI, e.g. {@code http://127.0.0.1:8182/}. */
+    /**
+     * The server's root URI.
+     *
+     * @return e.g. {@code http://127.0.0.1:8182/}
+     */
     public URI uri() {
         String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
         return URI.create("http://" + host + ":" + port() + "/");
     }
 
-    /** The model and backend that render. */
+    /**
+     * Describes what renders.
+     *
+     * @return the model and backend, in one line
+     */
     public String modelDescription() {
         return diif.describe();
     }
 
-    /** Blocks until the server stops. */
+    /**
+     * Blocks until the server stops.
+     *
+     * @throws InterruptedException if the waiting thread is interrupted
+     */
     public void join() throws InterruptedException {
         jetty.join();
     }

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 final class IiifHandler extends Handler.Abstract {
     private static final Logger LOG = LoggerFactory.getLogger(IiifHandler.class);
     static final String PREFIX = "/iiif/3/";
-    private static final String VIEWER = "io/diif/server/viewer/";
+    /** Absolute, for Class.getResourceAsStream: it reads this module's own resources on the module path too. */
+    private static final String VIEWER = "/io/diif/server/viewer/";
     /** Viewer files: path segments that start with a letter or digit (no "..", no hidden files). */
     private static final Pattern STATIC = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)*");
     private static final Pattern AUTHORITY = Pattern.compile("[A-Za-z0-9.:\\[\\]_-]{1,255}");
@@ -199,7 +200,7 @@ final class IiifHandler extends Handler.Abstract {
         if (!STATIC.matcher(name).matches() || name.contains("..") || name.lastIndexOf('.') < 0) {
             throw new IiifException(404, "no such page: " + RenderService.oneLine(name));
         }
-        try (InputStream in = IiifHandler.class.getClassLoader().getResourceAsStream(VIEWER + name)) {
+        try (InputStream in = IiifHandler.class.getResourceAsStream(VIEWER + name)) {
             if (in == null) {
                 throw new IiifException(404, "no such page: " + name);
             }

@@ -77,6 +77,11 @@ public final class BatchCommand implements Callable<Integer> {
         this.out = out;
     }
 
+    /**
+     * Runs {@code diif batch} and exits with its code.
+     *
+     * @param args the command line, as {@code diif batch --help} describes it
+     */
     public static void main(String[] args) {
         boolean verbose = List.of(args).contains("--verbose");
         // Spark logs INFO to the console by default; a batch run prints one summary line unless --verbose.

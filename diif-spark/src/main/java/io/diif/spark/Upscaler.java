@@ -47,24 +47,42 @@ public final class Upscaler extends Transformer {
     /** Default output pixel limit: 64 million pixels (8192 × 8192); a row holds the whole PNG. */
     public static final long DEFAULT_MAX_OUTPUT_PIXELS = 1L << 26;
 
+    // Serialised with the transformer when Spark ships it to executors, hence documented (the serial form).
+    /** The transformer's unique id. */
     private final String uid;
+    /** The input column's name. */
     private final Param<String> inputCol;
+    /** The output column's name. */
     private final Param<String> outputCol;
+    /** The horizontal scale, when no exact size is set. */
     private final DoubleParam scaleX;
+    /** The vertical scale, when no exact size is set. */
     private final DoubleParam scaleY;
+    /** The exact output width, when no scale is set. */
     private final IntParam width;
+    /** The exact output height, when no scale is set. */
     private final IntParam height;
+    /** A model file executors read; empty for the broadcast bytes or the default model. */
     private final Param<String> modelPath;
+    /** The backend's name; empty for the best available. */
     private final Param<String> backend;
+    /** Rows whose output would have more pixels become errors. */
     private final LongParam maxOutputPixels;
+    /** A model file broadcast from the driver, or null. */
     private Broadcast<byte[]> modelBytes;
+    /** The SHA-256 of {@link #modelBytes}, naming the model in executors' caches. */
     private String modelBytesDigest;
 
+    /** With a fresh uid, the defaults ({@code content} in, {@code upscaled} out) and no size yet. */
     public Upscaler() {
         this("diifUpscaler_" + UUID.randomUUID().toString().substring(24));
     }
 
-    /** With a given uid; Spark's {@code copy} uses this constructor. */
+    /**
+     * With a given uid; Spark's {@code copy} and ML persistence use this constructor.
+     *
+     * @param uid the transformer's unique id
+     */
     public Upscaler(String uid) {
         this.uid = uid;
         inputCol = new Param<>(this, "inputCol", "column of encoded image bytes or image-source structs");
@@ -89,60 +107,130 @@ public final class Upscaler extends Transformer {
         return uid;
     }
 
+    /**
+     * The input column parameter.
+     *
+     * @return the parameter, for Spark's param maps
+     */
     public Param<String> inputCol() {
         return inputCol;
     }
 
+    /**
+     * The output column parameter.
+     *
+     * @return the parameter, for Spark's param maps
+     */
     public Param<String> outputCol() {
         return outputCol;
     }
 
+    /**
+     * The horizontal scale parameter.
+     *
+     * @return the parameter, for Spark's param maps
+     */
     public DoubleParam scaleX() {
         return scaleX;
     }
 
+    /**
+     * The vertical scale parameter.
+     *
+     * @return the parameter, for Spark's param maps
+     */
     public DoubleParam scaleY() {
         return scaleY;
     }
 
+    /**
+     * The output width parameter.
+     *
+     * @return the parameter, for Spark's param maps
+     */
     public IntParam width() {
         return width;
     }
 
+    /**
+     * The output height parameter.
+     *
+     * @return the parameter, for Spark's param maps
+     */
     public IntParam height() {
         return height;
     }
 
+    /**
+     * The model path parameter.
+     *
+     * @return the parameter, for Spark's param maps
+     */
     public Param<String> modelPath() {
         return modelPath;
     }
 
+    /**
+     * The backend name parameter.
+     *
+     * @return the parameter, for Spark's param maps
+     */
     public Param<String> backend() {
         return backend;
     }
 
+    /**
+     * The output pixel limit parameter.
+     *
+     * @return the parameter, for Spark's param maps
+     */
     public LongParam maxOutputPixels() {
         return maxOutputPixels;
     }
 
-    /** The input column: binary (encoded image files) or the {@code image} source's struct. */
+    /**
+     * The input column: binary (encoded image files) or the {@code image} source's struct.
+     *
+     * @param column the column's name
+     * @return this transformer
+     * @throws IllegalArgumentException if the name is null or blank
+     */
     public Upscaler setInputCol(String column) {
         set(inputCol, requireName("inputCol", column));
         return this;
     }
 
-    /** The struct column to add; must not exist yet. */
+    /**
+     * The struct column to add; must not exist yet.
+     *
+     * @param column the column's name
+     * @return this transformer
+     * @throws IllegalArgumentException if the name is null or blank
+     */
     public Upscaler setOutputCol(String column) {
         set(outputCol, requireName("outputCol", column));
         return this;
     }
 
-    /** Scales both axes by {@code scale}: output {@code round(scale·W) × round(scale·H)}. */
+    /**
+     * Scales both axes: output {@code round(scale·W) × round(scale·H)}; replaces an exact size.
+     *
+     * @param scale the factor, finite and &gt; 0
+     * @return this transformer
+     * @throws IllegalArgumentException if the scale is not finite and positive
+     */
     public Upscaler setScale(double scale) {
         return setScale(scale, scale);
     }
 
-    /** Scales each axis: output {@code round(scaleX·W) × round(scaleY·H)}; replaces an exact size. */
+    /**
+     * Scales each axis: output {@code round(scaleX·W) × round(scaleY·H)}; replaces an exact size.
+     *
+     * @param scaleX the horizontal factor, finite and &gt; 0
+     * @param scaleY the vertical factor, finite and &gt; 0
+     * @return this transformer
+     * @throws IllegalArgumentException if a scale is not finite and positive
+     */
     public Upscaler setScale(double scaleX, double scaleY) {
         OutputSize.scale(scaleX, scaleY);
         clear(width);
@@ -152,7 +240,14 @@ public final class Upscaler extends Transformer {
         return this;
     }
 
-    /** Renders every image at exactly {@code width × height}; replaces a scale. */
+    /**
+     * Renders every image at exactly {@code width × height}; replaces a scale.
+     *
+     * @param width the output width, at least 1
+     * @param height the output height, at least 1
+     * @return this transformer
+     * @throws IllegalArgumentException if a dimension is less than 1
+     */
     public Upscaler setSize(int width, int height) {
         OutputSize.exact(width, height);
         clear(scaleX);
@@ -162,7 +257,13 @@ public final class Upscaler extends Transformer {
         return this;
     }
 
-    /** A model file at a path every executor can read (a shared file system); replaces broadcast bytes. */
+    /**
+     * A model file at a path every executor can read (a shared file system); replaces broadcast bytes.
+     *
+     * @param path the model file's path on the executors
+     * @return this transformer
+     * @throws IllegalArgumentException if the path is null or blank
+     */
     public Upscaler setModelPath(String path) {
         set(modelPath, requireName("modelPath", path));
         modelBytes = null;
@@ -174,6 +275,11 @@ public final class Upscaler extends Transformer {
      * Model file bytes broadcast from the driver (e.g. {@code jsc.broadcast(Files.readAllBytes(model))}):
      * executors need no copy of the file. Read once here to check the file and to name the model in
      * executors' caches by its SHA-256; replaces a model path.
+     *
+     * @param bytes the broadcast model file
+     * @return this transformer
+     * @throws io.diif.model.ModelFormatException if the bytes are not a valid model file
+     * @throws java.io.UncheckedIOException if the bytes cannot be read as a model file
      */
     public Upscaler setModelBytes(Broadcast<byte[]> bytes) {
         byte[] value = bytes.value();
@@ -184,13 +290,25 @@ public final class Upscaler extends Transformer {
         return this;
     }
 
-    /** The backend executors run the model on; empty or null: {@code -Ddiif.backend}, then the best available. */
+    /**
+     * The backend executors run the model on.
+     *
+     * @param name a backend name ({@code onnx}, {@code pytorch}, {@code tensorflow}, {@code java}); empty or
+     *     null: {@code -Ddiif.backend}, then the best available
+     * @return this transformer
+     */
     public Upscaler setBackend(String name) {
         set(backend, name == null ? "" : name.trim());
         return this;
     }
 
-    /** Rows whose output would have more pixels become errors; at most the API's limit (16384²). */
+    /**
+     * Rows whose output would have more pixels become errors.
+     *
+     * @param pixels the limit, at most the API's (16384²)
+     * @return this transformer
+     * @throws IllegalArgumentException if the limit is not positive or above the API's
+     */
     public Upscaler setMaxOutputPixels(long pixels) {
         if (pixels <= 0 || pixels > DiifAdapter.apiMaxOutputPixels()) {
             throw new IllegalArgumentException("maxOutputPixels must be in 1.." + DiifAdapter.apiMaxOutputPixels()
@@ -200,6 +318,14 @@ public final class Upscaler extends Transformer {
         return this;
     }
 
+    /**
+     * Checks the input column and the settings, and adds the output column's type.
+     *
+     * @param schema the input's schema
+     * @return the schema with the output struct column added
+     * @throws IllegalArgumentException if the input column is missing or of another type, the output column
+     *     exists, or neither a scale nor a size is set
+     */
     @Override
     public StructType transformSchema(StructType schema) {
         String in = getOrDefault(inputCol);
@@ -220,6 +346,13 @@ public final class Upscaler extends Transformer {
         return schema.add(out, UpscaleFunction.RESULT, false);
     }
 
+    /**
+     * Adds the output column; the images are upscaled when Spark computes it, on the executors.
+     *
+     * @param dataset the rows to upscale
+     * @return the rows with the output struct column added
+     * @throws IllegalArgumentException as {@link #transformSchema} does
+     */
     @Override
     public Dataset<Row> transform(Dataset<?> dataset) {
         transformSchema(dataset.schema());

@@ -50,16 +50,37 @@ public abstract class BackendCompatibilityKit {
     /** Models shared by all tests of one backend in a JVM: loading them once keeps the kit fast. */
     private static final Map<String, DiifModel> MODELS = new ConcurrentHashMap<>();
 
-    /** The name the backend is selected by, as its provider declares it. */
+    /** For a backend's test class to extend. */
+    protected BackendCompatibilityKit() {
+    }
+
+    /**
+     * The backend under test.
+     *
+     * @return the name the backend is selected by, as its provider declares it
+     */
     protected abstract String backendName();
 
-    /** A golden model (file name in the golden or model-zoo set) compiled on this backend, shared. */
+    /**
+     * A golden model compiled on this backend, shared by all tests of the backend in this JVM; do not close
+     * it.
+     *
+     * @param file a model's file name in the golden, model-zoo or baselines set (see {@link Golden#resource})
+     * @return the shared model
+     * @throws IllegalArgumentException if no such model resource exists
+     */
     protected DiifModel model(String file) {
         return MODELS.computeIfAbsent(backendName() + "/" + file, k -> DiifModel.builder()
                 .modelResource(Golden.resource(file)).backend(backendName()).build());
     }
 
-    /** A golden model with its own settings, owned by the caller. */
+    /**
+     * Starts a golden model on this backend with settings of the caller's own; the caller closes the model
+     * it builds.
+     *
+     * @param file a model's file name in the golden, model-zoo or baselines set
+     * @return a builder with the model resource and the backend set
+     */
     protected DiifModel.Builder modelBuilder(String file) {
         return DiifModel.builder().modelResource(Golden.resource(file)).backend(backendName());
     }

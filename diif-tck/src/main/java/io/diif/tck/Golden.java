@@ -29,7 +29,15 @@ public final class Golden {
     private Golden() {
     }
 
-    /** One case of a cases.json, in the set under {@code root}. */
+    /**
+     * One case of a {@code cases.json}: a model rendered from {@link #input()} at one output size.
+     *
+     * @param root the class-path folder of the set the case belongs to
+     * @param model the model's file name in that folder
+     * @param width the output width
+     * @param height the output height
+     * @param output the file name of the expected raw output ({@code .npy}, {@code [3, H, W]})
+     */
     public record Case(String root, String model, int width, int height, String output) {
         @Override
         public String toString() {
@@ -37,17 +45,32 @@ public final class Golden {
         }
     }
 
-    /** The DIIF and LIIF cases. */
+    /**
+     * The DIIF and LIIF cases.
+     *
+     * @return the cases of {@value #ROOT}
+     * @throws IllegalStateException if the set is missing or lists no case
+     */
     public static List<Case> cases() {
         return cases(ROOT);
     }
 
-    /** The model-zoo cases: rdn-diif, lte, dlte. */
+    /**
+     * The model-zoo cases: rdn-diif, lte, dlte.
+     *
+     * @return the cases of {@value #ZOO_ROOT}
+     * @throws IllegalStateException if the set is missing or lists no case
+     */
     public static List<Case> zooCases() {
         return cases(ZOO_ROOT);
     }
 
-    /** The baseline and ablation cases: metasr, diif-wo-se, edsr-x2/x3/x4, diif-c4f3, diif-c2f5, lmliif. */
+    /**
+     * The baseline and ablation cases: metasr, diif-wo-se, edsr-x2/x3/x4, diif-c4f3, diif-c2f5, lmliif.
+     *
+     * @return the cases of {@value #BASELINES_ROOT}
+     * @throws IllegalStateException if the set is missing or lists no case
+     */
     public static List<Case> baselineCases() {
         return cases(BASELINES_ROOT);
     }
@@ -69,7 +92,13 @@ public final class Golden {
         return cases;
     }
 
-    /** The 40×32 RGB input every case of both sets was rendered from. */
+    /**
+     * The input every case was rendered from.
+     *
+     * @return the 40×32 RGB image
+     * @throws IllegalStateException if the resource is missing
+     * @throws UncheckedIOException if it cannot be read
+     */
     public static BufferedImage input() {
         try (InputStream in = stream(ROOT + "input.png")) {
             return ImageIO.read(in);
@@ -78,12 +107,24 @@ public final class Golden {
         }
     }
 
-    /** Expected raw output of a case, {@code [3, H, W]}. */
+    /**
+     * The expected raw output of a case.
+     *
+     * @param c the case
+     * @return its values, {@code [3, H, W]} row-major, normalised as the model outputs them
+     * @throws IllegalStateException if the resource is missing
+     * @throws UncheckedIOException if it cannot be read
+     */
     public static float[] expected(Case c) {
         return Npy.readFloat32(bytes(c.root() + c.output()));
     }
 
-    /** The class-path resource of a golden file: the reference set's, else the model zoo's, else the baselines'. */
+    /**
+     * Finds a golden file by name: the reference set's, else the model zoo's, else the baselines'.
+     *
+     * @param file a file name, e.g. {@code model-liif.safetensors}
+     * @return its class-path resource name (in the reference set's folder if no set has it)
+     */
     public static String resource(String file) {
         ClassLoader cl = Golden.class.getClassLoader();
         for (String root : List.of(ROOT, ZOO_ROOT, BASELINES_ROOT)) {

@@ -194,8 +194,8 @@ public final class Backends {
             return new Choice(named, source, List.of(named));
         }
         if (discovery.available().isEmpty()) {
-            throw new IllegalStateException("No diif backend found on the class path (" + discovery.describe()
-                    + "). " + HOW_TO_ADD);
+            throw new IllegalStateException("No diif backend found on the class path or module path ("
+                    + discovery.describe() + "). " + HOW_TO_ADD);
         }
         BackendProvider chosen = discovery.available().get(0);
         if (discovery.available().size() > 1) {

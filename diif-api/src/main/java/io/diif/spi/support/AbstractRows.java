@@ -12,6 +12,13 @@ public abstract class AbstractRows implements Rows {
     private final int columns;
     private volatile boolean closed;
 
+    /**
+     * Records the shape.
+     *
+     * @param rows the number of rows, at least 0
+     * @param columns the number of values per row, at least 0
+     * @throws IllegalArgumentException if {@code rows} or {@code columns} is negative
+     */
     protected AbstractRows(int rows, int columns) {
         if (rows < 0 || columns < 0) {
             throw new IllegalArgumentException("a matrix needs rows and columns >= 0, was " + rows + "x" + columns);
@@ -30,16 +37,32 @@ public abstract class AbstractRows implements Rows {
         return columns;
     }
 
-    /** One row is a block of one. */
+    /**
+     * Writes one row as a block of one: {@code write(row, 1, source)}.
+     *
+     * @throws IllegalStateException if closed
+     */
     @Override
     public final void write(int row, float[] source) {
         write(row, 1, source);
     }
 
+    /**
+     * {@inheritDoc} Implementations call {@link #checkRows} first.
+     *
+     * @throws IllegalStateException if closed
+     */
     @Override
     public abstract void write(int firstRow, int count, float[] source);
 
-    /** Throws unless open and rows [firstRow, firstRow + count) exist. */
+    /**
+     * Checks that this matrix is open and that rows {@code [firstRow, firstRow + count)} exist.
+     *
+     * @param firstRow the first row of the block
+     * @param count the number of rows in the block
+     * @throws IllegalStateException if closed
+     * @throws IndexOutOfBoundsException if the block is not within the rows, naming it and the row count
+     */
     protected final void checkRows(int firstRow, int count) {
         checkOpen();
         if (count < 0 || firstRow < 0 || firstRow > rows - count) {
@@ -48,6 +71,11 @@ public abstract class AbstractRows implements Rows {
         }
     }
 
+    /**
+     * Checks that this matrix is open.
+     *
+     * @throws IllegalStateException if closed
+     */
     protected final void checkOpen() {
         if (closed) {
             throw new IllegalStateException(this + " is closed");
@@ -57,6 +85,7 @@ public abstract class AbstractRows implements Rows {
     /** Frees what holds the values; called once, by the first {@link #close()}. */
     protected abstract void release();
 
+    /** Releases the values on the first call, from whichever thread; later calls do nothing. */
     @Override
     public final void close() {
         synchronized (this) {

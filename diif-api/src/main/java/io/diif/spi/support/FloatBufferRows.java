@@ -12,6 +12,15 @@ import java.nio.FloatBuffer;
 public abstract class FloatBufferRows extends AbstractRows {
     private final FloatBuffer floats;
 
+    /**
+     * Wraps a buffer (not copied; its position and limit are ignored).
+     *
+     * @param floats a buffer whose capacity is exactly {@code rows × columns}
+     * @param rows the number of rows
+     * @param columns the number of values per row
+     * @throws IllegalArgumentException if the capacity is not {@code rows × columns}, or a dimension is
+     *     negative
+     */
     protected FloatBufferRows(FloatBuffer floats, int rows, int columns) {
         super(rows, columns);
         if (floats.capacity() != (long) rows * columns) {
@@ -21,7 +30,12 @@ public abstract class FloatBufferRows extends AbstractRows {
         this.floats = floats;
     }
 
-    /** The values (an independent view), for the engine to build a tensor over; only while open. */
+    /**
+     * The values, for the engine to build a tensor over.
+     *
+     * @return an independent view of the whole buffer
+     * @throws IllegalStateException if closed
+     */
     public final FloatBuffer buffer() {
         checkOpen();
         return floats.duplicate();

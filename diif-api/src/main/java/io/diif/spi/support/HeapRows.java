@@ -11,6 +11,10 @@ public final class HeapRows extends AbstractRows {
     /**
      * Wraps {@code values} (not copied): row r is {@code values[r·columns, (r+1)·columns)}.
      *
+     * @param values exactly {@code rows × columns} values, row-major
+     * @param rows the number of rows
+     * @param columns the number of values per row
+     * @throws NullPointerException if {@code values} is null
      * @throws IllegalArgumentException if the array does not hold exactly rows × columns values
      */
     public HeapRows(float[] values, int rows, int columns) {
@@ -23,7 +27,12 @@ public final class HeapRows extends AbstractRows {
         this.values = values;
     }
 
-    /** The backing array itself; only while open. */
+    /**
+     * The backing array itself, not a copy.
+     *
+     * @return the array passed to the constructor
+     * @throws IllegalStateException if closed
+     */
     public float[] values() {
         checkOpen();
         return values;

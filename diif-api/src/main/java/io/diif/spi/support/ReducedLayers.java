@@ -22,18 +22,34 @@ public final class ReducedLayers {
     private ReducedLayers() {
     }
 
-    /** Whether {@code node} may run in a reduced precision. */
+    /**
+     * Whether a layer may run in a reduced precision.
+     *
+     * @param node a layer of a graph
+     * @return true for a dense layer with more than {@value #COLOUR_CHANNELS} outputs
+     */
     public static boolean reducible(Node node) {
         return node instanceof Node.Linear && node.channels() > COLOUR_CHANNELS;
     }
 
-    /** The refusal of a backend that cannot run {@code precision}: names both and what it can run. */
+    /**
+     * The message with which a backend refuses a precision it cannot run.
+     *
+     * @param backend the refusing backend
+     * @param precision the precision asked for
+     * @return a sentence naming the precision, the backend and the precisions it runs
+     */
     public static String refusal(Backend backend, Precision precision) {
         return "precision " + precision.label() + " is not supported by the " + backend.name() + " backend (it runs "
                 + labels(backend.precisions()) + ")";
     }
 
-    /** {@code fp32, int8}, in enum order. */
+    /**
+     * Lists precisions for a message.
+     *
+     * @param precisions the precisions
+     * @return their labels in enum order, comma-separated, e.g. {@code fp32, int8}
+     */
     public static String labels(Set<Precision> precisions) {
         return precisions.stream().sorted().map(Precision::label).collect(Collectors.joining(", "));
     }

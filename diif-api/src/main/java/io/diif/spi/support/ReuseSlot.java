@@ -17,12 +17,23 @@ public final class ReuseSlot<T> {
     private T kept;
     private boolean closed;
 
-    /** @param free releases a buffer this slot does not keep */
+    /**
+     * Creates an empty slot.
+     *
+     * @param free releases a buffer this slot does not keep
+     * @throws NullPointerException if {@code free} is null
+     */
     public ReuseSlot(Consumer<? super T> free) {
         this.free = Objects.requireNonNull(free, "free must not be null");
     }
 
-    /** The kept buffer if {@code fits} accepts it (it is then the caller's), else null. */
+    /**
+     * Takes the kept buffer if it fits.
+     *
+     * @param fits accepts a buffer large enough for the caller
+     * @return the kept buffer if {@code fits} accepts it (it is then the caller's and leaves the slot), else
+     *     null
+     */
     public synchronized T take(Predicate<? super T> fits) {
         T t = kept;
         if (t != null && fits.test(t)) {
@@ -32,7 +43,12 @@ public final class ReuseSlot<T> {
         return null;
     }
 
-    /** Keeps {@code buffer} for a later {@link #take}, freeing the one kept before; frees it if closed. */
+    /**
+     * Keeps a buffer for a later {@link #take}, freeing the one kept before; once closed, frees it at once.
+     *
+     * @param buffer a buffer the caller no longer uses
+     * @throws NullPointerException if {@code buffer} is null
+     */
     public synchronized void give(T buffer) {
         Objects.requireNonNull(buffer, "buffer must not be null");
         if (closed) {

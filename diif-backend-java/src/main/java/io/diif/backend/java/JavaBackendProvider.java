@@ -5,6 +5,7 @@ import io.diif.spi.BackendProvider;
 
 /** Registers the pure-Java backend: always available, picked only when no native backend is present. */
 public final class JavaBackendProvider implements BackendProvider {
+    /** The name users select this backend by. */
     public static final String NAME = "java";
 
     @Override

@@ -146,8 +146,8 @@ public final class OnnxBackend implements Backend {
             // size, so by default they keep it: fresh pages on every run are a measurable part of decode time.
             options.setCPUArenaAllocator(arena);
             // ONNX Runtime caches a memory plan per input shape; every output size gives the decoders new
-            // shapes, so the cache grew without bound (+640 MB over 3,000 renders of varying sizes, see
-            // NativeMemoryBench in diif-examples). Without it RSS stays flat.
+            // shapes, so the cache grew without bound over renders of varying sizes (NativeMemoryBench in
+            // diif-examples measures it). Without it RSS stays flat.
             options.setMemoryPatternOptimization(false);
             if (withCuda) {
                 try (OrtCUDAProviderOptions cudaOptions = new OrtCUDAProviderOptions(settings.cudaDevice())) {

@@ -13,7 +13,12 @@ import java.util.Optional;
  * library as class-path resources; nothing native is loaded before {@link #create()}.
  */
 public final class OnnxBackendProvider implements BackendProvider {
+    /** The name users select this backend by. */
     public static final String NAME = "onnx";
+
+    /** Called by {@link java.util.ServiceLoader}; cheap, loads nothing native. */
+    public OnnxBackendProvider() {
+    }
 
     @Override
     public String name() {

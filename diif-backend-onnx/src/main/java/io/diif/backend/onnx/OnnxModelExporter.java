@@ -50,8 +50,11 @@ public final class OnnxModelExporter {
      * Writes the model's ONNX files, glue weights and README into {@code directory} (created if needed;
      * files of the same names are replaced).
      *
+     * @param model the model to export
+     * @param directory where the files go
      * @return the files written: the ONNX models in graph order, then the {@code .npy} files, then the README
      * @throws IllegalArgumentException if the model has an architecture without graphs, or a graph over 2 GiB
+     * @throws IOException if the directory or a file cannot be written
      */
     public static List<Path> export(ModelFile model, Path directory) throws IOException {
         Map<String, Graph> graphs = Architecture.graphs(model);
@@ -75,7 +78,14 @@ public final class OnnxModelExporter {
         return written;
     }
 
-    /** The README {@link #export} writes for {@code model}. */
+    /**
+     * The README {@link #export} writes: every file, its inputs and outputs, and how to glue the graphs
+     * into the model, with a NumPy script.
+     *
+     * @param model the model
+     * @return the README's Markdown text
+     * @throws IllegalArgumentException if the model has an architecture without graphs
+     */
     public static String readme(ModelFile model) {
         return readme(model, Architecture.graphs(model));
     }

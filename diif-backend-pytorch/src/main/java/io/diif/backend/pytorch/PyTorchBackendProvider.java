@@ -13,6 +13,7 @@ import java.util.Optional;
  * and no native library is loaded before {@link #create()}.
  */
 public final class PyTorchBackendProvider implements BackendProvider {
+    /** The name users select this backend by. */
     public static final String NAME = "pytorch";
 
     /** Class-path resources the backend needs: DJL's API and engine, the JNI glue and libtorch itself. */

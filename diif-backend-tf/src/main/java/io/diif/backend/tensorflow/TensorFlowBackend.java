@@ -66,7 +66,11 @@ public final class TensorFlowBackend implements Backend {
                 + " intra-op / " + config.getInterOpParallelismThreads() + " inter-op threads)";
     }
 
-    /** The version of the TensorFlow runtime, e.g. {@code 2.16.2}. */
+    /**
+     * The version of the TensorFlow runtime.
+     *
+     * @return the version, e.g. {@code 2.16.2}
+     */
     public String tensorFlowVersion() {
         return tensorFlowVersion;
     }

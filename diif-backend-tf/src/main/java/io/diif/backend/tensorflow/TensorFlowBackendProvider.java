@@ -12,6 +12,7 @@ import java.util.Optional;
  * TensorFlow natives, which happens in {@link #create()}.
  */
 public final class TensorFlowBackendProvider implements BackendProvider {
+    /** The name users select this backend by. */
     public static final String NAME = "tensorflow";
 
     /** The JavaCPP platform whose natives this module ships (tensorflow-core-native, this classifier). */
