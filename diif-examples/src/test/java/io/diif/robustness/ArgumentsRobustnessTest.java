@@ -34,7 +34,7 @@ class ArgumentsRobustnessTest {
     static void load() {
         model = DiifModel.builder().modelResource(Golden.resource("model-diif-row.safetensors")).backend("java").build();
         rep = model.encode(Golden.input());
-        reference = rep.renderRaw(53, 41).toRawArray();
+        reference = rep.render().size(53, 41).toFloatImage().toRawArray();
     }
 
     @AfterAll
@@ -43,8 +43,8 @@ class ArgumentsRobustnessTest {
         model.close();
     }
 
-    static IllegalArgumentException bad(Runnable call, String... fragments) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call::run);
+    static IllegalArgumentException bad(Executable call, String... fragments) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
         for (String f : fragments) {
             assertTrue(e.getMessage().contains(f), () -> "'" + e.getMessage() + "' lacks '" + f + "'");
         }
@@ -56,13 +56,14 @@ class ArgumentsRobustnessTest {
     void scales() {
         for (double s : new double[] {0, -0.0, -1, -1e9, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
             Double.MIN_VALUE, 1e-3, 1e9, Double.MAX_VALUE}) {
-            bad(() -> rep.render(s), String.valueOf(s));
-            bad(() -> rep.renderRaw(s));
-            bad(() -> rep.render(s, 2.0));
-            bad(() -> rep.render(2.0, s));
+            bad(() -> rep.render().scale(s).toImage(), String.valueOf(s));
+            bad(() -> rep.render().scale(s).toFloatImage());
+            bad(() -> rep.render().scale(s, 2.0).toImage(), String.valueOf(s));
+            bad(() -> rep.render().scale(2.0, s).toImage(), String.valueOf(s));
             bad(() -> model.upscale(Golden.input(), s));
+            bad(() -> model.render(Golden.input()).scale(s).toFloatImage(), String.valueOf(s));
         }
-        bad(() -> rep.render(1e6), "exceeds the limit of " + DiifModel.DEFAULT_MAX_OUTPUT_PIXELS);
+        bad(() -> rep.render().scale(1e6).toImage(), "exceeds the limit of " + DiifModel.DEFAULT_MAX_OUTPUT_PIXELS);
     }
 
     @Test
@@ -70,16 +71,20 @@ class ArgumentsRobustnessTest {
     void sizes() {
         int[] bad = {0, -1, -53, Integer.MIN_VALUE};
         for (int v : bad) {
-            bad(() -> rep.render(v, 10), String.valueOf(v));
-            bad(() -> rep.render(10, v), String.valueOf(v));
-            bad(() -> rep.renderRaw(v, v));
+            bad(() -> rep.render().size(v, 10).toImage(), String.valueOf(v));
+            bad(() -> rep.render().size(10, v).toImage(), String.valueOf(v));
+            bad(() -> rep.render().size(v, v).toFloatImage());
             bad(() -> rep.sampleRaw(v, 10, new double[] {0.5, 0.5}));
             bad(() -> rep.decoderMacsPerPixel(v, 10));
-            bad(() -> model.upscale(Golden.input(), v, 10));
+            bad(() -> model.render(Golden.input()).size(v, 10).toImage(), String.valueOf(v));
         }
-        bad(() -> rep.render(Integer.MAX_VALUE, Integer.MAX_VALUE), "exceeds the limit");
-        bad(() -> rep.renderRaw(53, 41, new Window(50, 0, 4, 41), null), "not inside");
-        bad(() -> rep.renderRaw(53, 41, new Window(0, 40, 53, 2), null), "not inside");
+        bad(() -> rep.render().size(Integer.MAX_VALUE, Integer.MAX_VALUE).toImage(), "exceeds the limit");
+        bad(() -> rep.render().size(53, 41).window(new Window(50, 0, 4, 41)).toFloatImage(), "not inside");
+        bad(() -> rep.render().size(53, 41).window(new Window(0, 40, 53, 2)).toFloatImage(), "not inside");
+        bad(() -> rep.render().size(53, 41).window(new Window(0, 40, 53, 2)).toBands(10, (row, band) -> { }),
+                "not inside");
+        bad(() -> model.render(Golden.input()).size(53, 41).window(new Window(50, 0, 4, 41)).toFloatImage(),
+                "not inside");
         bad(() -> new Window(-1, 0, 5, 5), "x=-1");
         bad(() -> new Window(0, 0, 0, 5), "width=0");
     }
@@ -90,9 +95,10 @@ class ArgumentsRobustnessTest {
         try (DiifModel big = DiifModel.builder().modelResource(Golden.resource("model-diif-row.safetensors"))
                 .backend("java").maxOutputPixels(Long.MAX_VALUE).build();
                 ImageRepresentation r = big.encode(Golden.input())) {
-            bad(() -> r.renderRaw(50_000, 50_000), "too large for one FloatImage");
-            bad(() -> r.renderRaw(Integer.MAX_VALUE, 2), "too large");
-            assertEquals(3, r.renderRaw(50_000, 50_000, new Window(49_999, 49_999, 1, 1), null).toRawArray().length);
+            bad(() -> r.render().size(50_000, 50_000).toFloatImage(), "too large for one FloatImage");
+            bad(() -> r.render().size(Integer.MAX_VALUE, 2).toFloatImage(), "too large");
+            assertEquals(3, r.render().size(50_000, 50_000).window(new Window(49_999, 49_999, 1, 1)).toFloatImage()
+                    .toRawArray().length);
         }
     }
 
@@ -173,10 +179,11 @@ class ArgumentsRobustnessTest {
         r.close();
         r.close();
         List<Executable> calls = new ArrayList<>();
-        calls.add(() -> r.render(10, 10));
-        calls.add(() -> r.render(2.0));
-        calls.add(() -> r.renderRaw(10, 10));
-        calls.add(() -> r.renderRaw(10, 10, Window.of(10, 10), null));
+        calls.add(() -> r.render().size(10, 10).toImage());
+        calls.add(() -> r.render().scale(2.0).toImage());
+        calls.add(() -> r.render().size(10, 10).toFloatImage());
+        calls.add(() -> r.render().size(10, 10).window(Window.of(10, 10)).toFloatImage());
+        calls.add(() -> r.render().size(10, 10).toBands(5, (row, band) -> { }));
         calls.add(() -> r.sampleRaw(10, 10, new double[] {1, 1}));
         calls.add(() -> r.sample(10, 10, 1, 1));
         calls.add(() -> r.width());
@@ -188,7 +195,8 @@ class ArgumentsRobustnessTest {
         own.close();
         assertThrows(IllegalStateException.class, () -> own.encode(Golden.input()));
         assertThrows(IllegalStateException.class, () -> own.upscale(Golden.input(), 2.0));
-        assertThrows(IllegalStateException.class, () -> other.render(10, 10));
+        assertThrows(IllegalStateException.class, () -> other.render().size(10, 10).toImage());
+        assertThrows(IllegalStateException.class, () -> own.render(Golden.input()).size(10, 10).toFloatImage());
         other.close();
     }
 
@@ -198,9 +206,9 @@ class ArgumentsRobustnessTest {
         scales();
         sizes();
         points();
-        assertArrayEquals(reference, rep.renderRaw(53, 41).toRawArray());
+        assertArrayEquals(reference, rep.render().size(53, 41).toFloatImage().toRawArray());
         try (ImageRepresentation again = model.encode(Golden.input())) {
-            assertArrayEquals(reference, again.renderRaw(53, 41).toRawArray());
+            assertArrayEquals(reference, again.render().size(53, 41).toFloatImage().toRawArray());
         }
     }
 }

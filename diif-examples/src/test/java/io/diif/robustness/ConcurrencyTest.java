@@ -33,7 +33,7 @@ class ConcurrencyTest {
                 ImageRepresentation shared = model.encode(input)) {
             List<float[]> expected = new ArrayList<>();
             for (int[] s : SIZES) {
-                expected.add(shared.renderRaw(s[0], s[1]).toRawArray());
+                expected.add(shared.render().size(s[0], s[1]).toFloatImage().toRawArray());
             }
             float[] expectedSample = shared.sampleRaw(40, 32, new double[] {3.25, 7.5, 39.9, 0.1});
             ExecutorService pool = Executors.newFixedThreadPool(THREADS);
@@ -50,15 +50,16 @@ class ConcurrencyTest {
                             if (i % 50 == 0) {
                                 // Now and then a fresh encode on this thread, rendered while others render.
                                 try (ImageRepresentation own = model.encode(input)) {
-                                    assertArrayEquals(expected.get(k), own.renderRaw(SIZES[k][0], SIZES[k][1])
-                                            .toRawArray(), "thread " + thread + " render " + i + " (own encode)");
+                                    assertArrayEquals(expected.get(k), own.render().size(SIZES[k][0], SIZES[k][1])
+                                            .toFloatImage().toRawArray(),
+                                            "thread " + thread + " render " + i + " (own encode)");
                                 }
                             } else if (i % 10 == 0) {
                                 assertArrayEquals(expectedSample, shared.sampleRaw(40, 32,
                                         new double[] {3.25, 7.5, 39.9, 0.1}), "thread " + thread + " sample " + i);
                             } else {
-                                assertArrayEquals(expected.get(k), shared.renderRaw(SIZES[k][0], SIZES[k][1])
-                                        .toRawArray(), "thread " + thread + " render " + i);
+                                assertArrayEquals(expected.get(k), shared.render().size(SIZES[k][0], SIZES[k][1])
+                                        .toFloatImage().toRawArray(), "thread " + thread + " render " + i);
                             }
                             done++;
                         }

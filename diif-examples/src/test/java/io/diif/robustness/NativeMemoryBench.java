@@ -38,7 +38,7 @@ class NativeMemoryBench {
         try (DiifModel model = DiifModel.builder().modelResource(Golden.resource(MODEL)).backend(backend).build()) {
             ImageRepresentation rep = model.encode(Golden.input());
             for (int i = 0; i < 50; i++) {
-                rep.renderRaw(80, 64); // warm-up: JIT, arenas, session caches
+                rep.render().size(80, 64).toFloatImage(); // warm-up: JIT, arenas, session caches
             }
             long start = settledRss();
             long heapStart = heapCommitted();
@@ -47,9 +47,9 @@ class NativeMemoryBench {
             long last = start;
             for (int i = 1; i <= RENDERS; i++) {
                 if (VARY) {
-                    rep.renderRaw(41 + i % 97, 33 + i % 89); // a new output size almost every time
+                    rep.render().size(41 + i % 97, 33 + i % 89).toFloatImage(); // a new output size almost every time
                 } else {
-                    rep.renderRaw(80, 64);
+                    rep.render().size(80, 64).toFloatImage();
                 }
                 if (i % 10 == 0) {
                     // An encode and a close on the way, and a call that fails before any native work.
@@ -72,7 +72,7 @@ class NativeMemoryBench {
             for (int i = 0; i < 20; i++) {
                 try (DiifModel m = DiifModel.builder().modelResource(Golden.resource(MODEL)).backend(backend).build();
                         ImageRepresentation r = m.encode(Golden.input())) {
-                    r.renderRaw(40, 32);
+                    r.render().size(40, 32).toFloatImage();
                 }
             }
             long afterCycles = settledRss();
