@@ -81,23 +81,25 @@ public final class ImageRepresentation implements AutoCloseable {
         model.checkOutputSize(width, height);
         Window win = window == null ? Window.of(width, height) : window;
         win.checkInside(width, height);
-        if (3 * win.pixels() > Integer.MAX_VALUE - 8) {
-            // Reachable only with a raised maxOutputPixels: one float array cannot hold it.
-            throw new IllegalArgumentException("a window of " + win.width() + "x" + win.height() + " = " + win.pixels()
-                    + " pixels is too large for one FloatImage (3 x pixels must fit in a Java array); render it in"
-                    + " windows, or with toBands or toFile");
-        }
+        checkFitsOneImage(win);
         float[] out = new float[3 * (int) win.pixels()];
         Decoder.Progress sink = Decoder.Progress.NONE;
         if (progress != null) {
             long[] done = {0};
             sink = pixels -> {
                 done[0] += pixels;
-                progress.accept(done[0]);
+                try {
+                    progress.accept(done[0]);
+                } catch (RuntimeException e) {
+                    throw new ListenerFailure(e);
+                }
             };
         }
         try {
             model.decoder().render(feat, height, width, win, out, sink);
+        } catch (ListenerFailure e) {
+            // The caller's own exception (a cancellation, say), not a backend failure: hand it back as it was.
+            throw e.getCause();
         } catch (IllegalStateException | IllegalArgumentException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -127,9 +129,7 @@ public final class ImageRepresentation implements AutoCloseable {
         model.checkOutputSize(width, height);
         Window win = window == null ? Window.of(width, height) : window;
         win.checkInside(width, height);
-        if (bandRows <= 0) {
-            throw new IllegalArgumentException("bandRows must be > 0, was " + bandRows);
-        }
+        checkBandRows(bandRows);
         AxisGrouping rows = new AxisGrouping(feat.height(), height);
         int bottom = win.y() + win.height();
         long[] done = {0};
@@ -151,9 +151,37 @@ public final class ImageRepresentation implements AutoCloseable {
         }
     }
 
-    /** Streams a window of {@code width × height} (null = all of it) into an 8-bit file ({@link Render#toFile}). */
-    void renderToFile(int width, int height, Window window, Path out, LongConsumer progress, long bandPixels)
-            throws IOException {
+    /** Refuses a window whose three float planes cannot be one Java array (possible with a raised pixel limit). */
+    static void checkFitsOneImage(Window win) {
+        if (3 * win.pixels() > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("a window of " + win.width() + "x" + win.height() + " = " + win.pixels()
+                    + " pixels is too large for one FloatImage (3 x pixels must fit in a Java array); render it in"
+                    + " windows, or with toBands or toFile");
+        }
+    }
+
+    /** Carries an exception the progress listener threw through the decoder, to be told from a backend failure. */
+    private static final class ListenerFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ListenerFailure(RuntimeException cause) {
+            super(cause);
+        }
+
+        @Override
+        public synchronized RuntimeException getCause() {
+            return (RuntimeException) super.getCause();
+        }
+    }
+
+    static void checkBandRows(int bandRows) {
+        if (bandRows <= 0) {
+            throw new IllegalArgumentException("bandRows must be at least 1, was " + bandRows);
+        }
+    }
+
+    /** The extension of {@code out} if a render can be streamed into it row by row, else refuses it. */
+    static String checkStreamable(Path out) {
         Objects.requireNonNull(out, "out must not be null");
         String ext = ImageFiles.extension(out);
         if (!RowWriter.EXTENSIONS.contains(ext)) {
@@ -161,6 +189,13 @@ public final class ImageRepresentation implements AutoCloseable {
                     + String.join(", .", RowWriter.EXTENSIONS) + (ext.isEmpty() ? "" : ", not ." + ext)
                     + " (for other formats, write render().toImage() with ImageIO)");
         }
+        return ext;
+    }
+
+    /** Streams a window of {@code width × height} (null = all of it) into an 8-bit file ({@link Render#toFile}). */
+    void renderToFile(int width, int height, Window window, Path out, LongConsumer progress, long bandPixels)
+            throws IOException {
+        String ext = checkStreamable(out);
         // Refused sizes and a closed representation fail before any file is created.
         latents();
         model.checkOutputSize(width, height);

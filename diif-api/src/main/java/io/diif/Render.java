@@ -153,6 +153,11 @@ public final class Render {
         if (representation != null) {
             return representation.renderWindow(grid[0], grid[1], window, progress);
         }
+        // Checked before encoding, so that a refused size or window costs no encoder work.
+        model.checkOutputSize(grid[0], grid[1]);
+        Window win = window != null ? window : Window.of(grid[0], grid[1]);
+        win.checkInside(grid[0], grid[1]);
+        ImageRepresentation.checkFitsOneImage(win);
         try (ImageRepresentation rep = model.encodeFor(image, grid[0], grid[1], window)) {
             return rep.renderWindow(grid[0], grid[1], window, progress);
         }
@@ -175,7 +180,8 @@ public final class Render {
      * @throws DiifException if the backend fails
      */
     public void toFile(Path out) throws IOException {
-        Objects.requireNonNull(out, "out must not be null");
+        // The format is checked first so that a refused file name costs no encoding.
+        ImageRepresentation.checkStreamable(out);
         int[] grid = grid();
         if (representation != null) {
             representation.renderToFile(grid[0], grid[1], window, out, progress, bandPixels);
@@ -199,6 +205,7 @@ public final class Render {
      */
     public void toBands(int bandRows, BandSink sink) throws IOException {
         Objects.requireNonNull(sink, "sink must not be null");
+        ImageRepresentation.checkBandRows(bandRows);
         int[] grid = grid();
         if (representation != null) {
             representation.renderBands(grid[0], grid[1], window, bandRows, sink, progress);
