@@ -47,24 +47,41 @@ public final class ImageRepresentation implements AutoCloseable {
         this.alpha = alpha;
     }
 
-    /** Width of the encoded image. */
+    /**
+     * Width of the encoded image, the {@code W} that {@link Render#scale} multiplies.
+     *
+     * @return columns of the input
+     * @throws IllegalStateException if this representation or its model is closed
+     */
     public int width() {
         return latents().width();
     }
 
-    /** Height of the encoded image. */
+    /**
+     * Height of the encoded image, the {@code H} that {@link Render#scale} multiplies.
+     *
+     * @return rows of the input
+     * @throws IllegalStateException if this representation or its model is closed
+     */
     public int height() {
         return latents().height();
     }
 
-    /** True when the encoded image had an alpha channel. */
+    /**
+     * Whether renders carry alpha, so that callers can pick an output format that keeps it.
+     *
+     * @return true when the encoded image had an alpha channel
+     */
     public boolean hasAlpha() {
         return alpha != null;
     }
 
     /**
      * Starts a render of this image: say the size or scale, optionally a window and progress, then where
-     * the pixels go ({@link Render}).
+     * the pixels go ({@link Render}). Rendering does not change the representation, so it may be rendered
+     * many times and from many threads.
+     *
+     * @return a render with no output grid yet
      */
     public Render render() {
         return Render.of(this);
@@ -236,9 +253,18 @@ public final class ImageRepresentation implements AutoCloseable {
     }
 
     /**
-     * Colour in [0, 1] (clamped) at one continuous point of the {@code width × height} grid.
+     * Colour at one continuous point of the {@code width × height} grid: what an implicit image function
+     * offers beyond a pixel grid, e.g. for warps and sub-pixel lookups.
      *
-     * @return {r, g, b}
+     * @param width columns of the grid the point is measured in, at least 1
+     * @param height rows of the grid, at least 1
+     * @param x the point's column coordinate, in [0, width]
+     * @param y the point's row coordinate, in [0, height]
+     * @return {r, g, b} in [0, 1], clamped
+     * @throws IllegalArgumentException if the grid is below 1×1 or above the model's output limit, or the
+     *     point is outside it, NaN or infinite, naming the point and the grid
+     * @throws IllegalStateException if this representation or its model is closed
+     * @throws DiifException if the backend fails
      */
     public float[] sample(int width, int height, double x, double y) {
         float[] raw = sampleRaw(width, height, new double[] {x, y});
@@ -251,10 +277,18 @@ public final class ImageRepresentation implements AutoCloseable {
     }
 
     /**
-     * Raw model output at many points of the {@code width × height} grid.
+     * Raw model output at many points of the {@code width × height} grid in one call, since a call per
+     * point would pay the backend's overhead each time.
      *
-     * @param xy interleaved x, y pairs in output-pixel units
+     * @param width columns of the grid the points are measured in, at least 1
+     * @param height rows of the grid, at least 1
+     * @param xy interleaved x, y pairs in output-pixel units, x in [0, width], y in [0, height]
      * @return interleaved r, g, b per point, in the model's normalised space
+     * @throws NullPointerException if {@code xy} is null
+     * @throws IllegalArgumentException if the grid is below 1×1 or above the model's output limit, {@code xy}
+     *     has an odd length, or a point is outside the grid, NaN or infinite (naming the point and the grid)
+     * @throws IllegalStateException if this representation or its model is closed
+     * @throws DiifException if the backend fails
      */
     public float[] sampleRaw(int width, int height, double[] xy) {
         Latents feat = latents();
@@ -285,7 +319,16 @@ public final class ImageRepresentation implements AutoCloseable {
         }
     }
 
-    /** Multiply-accumulates per output pixel the decoder spends on a {@code width × height} render. */
+    /**
+     * The decoder's arithmetic per output pixel for a {@code width × height} render, which depends on the
+     * scale; for comparing architectures and sizing hardware.
+     *
+     * @param width output columns, at least 1
+     * @param height output rows, at least 1
+     * @return multiply-accumulates per output pixel
+     * @throws IllegalArgumentException if the size is below 1×1 or above the model's output limit
+     * @throws IllegalStateException if this representation or its model is closed
+     */
     public double decoderMacsPerPixel(int width, int height) {
         model.checkOutputSize(width, height);
         return model.decoder().macsPerPixel(latents(), height, width);
@@ -311,7 +354,7 @@ public final class ImageRepresentation implements AutoCloseable {
         return out;
     }
 
-    /** Releases the latent codes. Idempotent. */
+    /** Releases the latent codes, which can be large for large images. Idempotent. */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
