@@ -96,51 +96,101 @@ public final class DiifModel implements AutoCloseable {
         return rows;
     }
 
-    /** Loads a model file with the default backend and limits. */
+    /**
+     * Loads a model file with the default backend and limits: the common case in one call.
+     *
+     * @param path a {@code .safetensors} model file
+     * @return the model, to be closed by the caller
+     * @throws java.io.UncheckedIOException if the file cannot be read
+     * @throws io.diif.model.ModelFormatException if it is not a valid model file
+     * @throws IllegalStateException if no backend is available
+     */
     public static DiifModel load(Path path) {
         return builder().model(path).build();
     }
 
-    /** Starts configuring a model: source, backend, limits. */
+    /**
+     * Starts configuring a model: source, backend, precision, limits.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The architecture and settings from the model file. */
+    /**
+     * The architecture and settings from the model file, for tools that report or check them.
+     *
+     * @return the model's configuration
+     */
     public ModelConfig config() {
         return model.config();
     }
 
-    /** The validated model file (tensors, metadata). */
+    /**
+     * The validated model file, for exporters and tools that need its tensors.
+     *
+     * @return the file this model was built from
+     */
     public ModelFile modelFile() {
         return model;
     }
 
-    /** Learnable scalars used by the architecture. */
+    /**
+     * The size of the model, as papers report it.
+     *
+     * @return the number of learnable scalars the architecture uses
+     */
     public long parameterCount() {
         return model.parameterCount();
     }
 
-    /** The name of the backend running this model. */
+    /**
+     * Which backend was picked, since the pick may come from the class path, a property or the environment.
+     *
+     * @return the backend's name, e.g. {@code onnx} or {@code java}
+     */
     public String backendName() {
         return backend.name();
     }
 
-    /** The precision its networks run in ({@link Builder#precision}). */
+    /**
+     * The arithmetic the networks run in.
+     *
+     * @return the precision chosen with {@link Builder#precision}
+     */
     public Precision precision() {
         return precision;
     }
 
-    /** The backend's own description (engine, version, threads). */
+    /**
+     * The backend's own description, for logs and bug reports.
+     *
+     * @return engine, version, threads and precision, as the backend words them
+     */
     public String backendDescription() {
         return backend.description();
     }
 
+    /**
+     * The largest render this model accepts, so that callers can check a request before sending it.
+     *
+     * @return the limit in output pixels ({@link Builder#maxOutputPixels})
+     */
     public long maxOutputPixels() {
         return maxOutputPixels;
     }
 
-    /** Encodes an image once; render the result at as many sizes as you like. */
+    /**
+     * Encodes an image once, so that it can be rendered at many sizes without encoding it again.
+     *
+     * @param image the image (RGB, grey, indexed or with alpha)
+     * @return its representation, to be closed by the caller
+     * @throws NullPointerException if {@code image} is null
+     * @throws IllegalArgumentException if the image exceeds {@link Builder#maxInputPixels}
+     * @throws IllegalStateException if this model is closed
+     * @throws DiifException if the backend fails
+     */
     public ImageRepresentation encode(BufferedImage image) {
         ensureOpen();
         Objects.requireNonNull(image, "image must not be null");
@@ -149,7 +199,18 @@ public final class DiifModel implements AutoCloseable {
     }
 
     /**
-     * Encodes colour planes {@code [3, height, width]} with values in [0, 1] (no alpha).
+     * Encodes colour planes, for callers that hold floats already (decoded video, scientific images) and
+     * should not round them to 8 bits.
+     *
+     * @param rgb01 planes {@code [3, height, width]} with values in [0, 1]; no alpha
+     * @param width columns
+     * @param height rows
+     * @return its representation, to be closed by the caller
+     * @throws NullPointerException if {@code rgb01} is null
+     * @throws IllegalArgumentException if the size is below 1×1 or above {@link Builder#maxInputPixels}, the
+     *     array's length is not {@code 3 × width × height}, or a value is not finite
+     * @throws IllegalStateException if this model is closed
+     * @throws DiifException if the backend fails
      */
     public ImageRepresentation encode(float[] rgb01, int width, int height) {
         ensureOpen();
@@ -212,9 +273,11 @@ public final class DiifModel implements AutoCloseable {
     /**
      * Starts a render straight from an image: say the size or scale, optionally a window and progress,
      * then where the pixels go ({@link Render}). The image is encoded when a terminal runs, and with a
-     * window only the part of it the window needs; encode once with {@link #encode} instead to render
-     * one image several times.
+     * window only the part of it the window needs, so a tile of a large image costs what the tile costs;
+     * encode once with {@link #encode} instead to render one image several times.
      *
+     * @param image the image (RGB, grey, indexed or with alpha); read when a terminal runs
+     * @return a render with no output grid yet
      * @throws NullPointerException if {@code image} is null
      */
     public Render render(BufferedImage image) {
@@ -256,10 +319,16 @@ public final class DiifModel implements AutoCloseable {
     }
 
     /**
-     * Encodes and renders at {@code round(scale·W) × round(scale·H)}: {@code render(image).scale(scale).toImage()}.
+     * Encodes and renders at {@code round(scale·W) × round(scale·H)} of the image's {@code W × H}: the
+     * one-line form of {@code render(image).scale(scale).toImage()}.
      *
+     * @param image the image (RGB, grey, indexed or with alpha)
+     * @param scale the factor, finite and positive; below 1 it downscales
+     * @return the 8-bit result, with alpha when the input had it
+     * @throws NullPointerException if {@code image} is null
      * @throws IllegalArgumentException if {@code scale} is not finite and positive, or the input or output
      *     exceeds this model's limits
+     * @throws IllegalStateException if this model is closed
      * @throws DiifException if the backend fails
      */
     public BufferedImage upscale(BufferedImage image, double scale) {
@@ -309,7 +378,10 @@ public final class DiifModel implements AutoCloseable {
         }
     }
 
-    /** Frees the compiled networks. Idempotent. */
+    /**
+     * Frees the compiled networks, which may hold native memory. Idempotent; representations this model
+     * made can no longer render afterwards.
+     */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
@@ -376,7 +448,10 @@ public final class DiifModel implements AutoCloseable {
         }
     }
 
-    /** Configures where a model comes from, which backend runs it, and its safety limits. */
+    /**
+     * Configures where a model comes from, which backend runs it, and its safety limits. Exactly one
+     * source must be set. Not thread-safe; the model it builds is.
+     */
     public static final class Builder {
         private Path path;
         private InputStream stream;
@@ -394,32 +469,64 @@ public final class DiifModel implements AutoCloseable {
         private Builder() {
         }
 
-        /** Reads the model from a file. */
+        /**
+         * Reads the model from a file.
+         *
+         * @param path a {@code .safetensors} model file
+         * @return this builder
+         * @throws NullPointerException if {@code path} is null
+         */
         public Builder model(Path path) {
             this.path = Objects.requireNonNull(path, "path must not be null");
             return this;
         }
 
-        /** Reads the model from a stream (read fully, not closed); {@code name} appears in errors. */
+        /**
+         * Reads the model from a stream, for models that do not live in a file (downloads, archives).
+         *
+         * @param stream the model bytes; read fully when {@link #build()} runs, not closed
+         * @param name what errors call the model; {@code "stream"} when null
+         * @return this builder
+         * @throws NullPointerException if {@code stream} is null
+         */
         public Builder model(InputStream stream, String name) {
             this.stream = Objects.requireNonNull(stream, "stream must not be null");
             this.streamName = name == null ? "stream" : name;
             return this;
         }
 
-        /** Reads the model from a class-path resource, e.g. {@code "models/default.safetensors"}. */
+        /**
+         * Reads the model from a class-path resource, so that a model can ship inside a jar.
+         *
+         * @param resource a resource name, e.g. {@code "models/default.safetensors"}
+         * @return this builder
+         * @throws NullPointerException if {@code resource} is null
+         */
         public Builder modelResource(String resource) {
             this.resource = Objects.requireNonNull(resource, "resource must not be null");
             return this;
         }
 
-        /** Uses an already read model file. */
+        /**
+         * Uses an already read model file, so that one file can be compiled on several backends.
+         *
+         * @param file a validated model file
+         * @return this builder
+         * @throws NullPointerException if {@code file} is null
+         */
         public Builder model(ModelFile file) {
             this.modelFile = Objects.requireNonNull(file, "file must not be null");
             return this;
         }
 
-        /** Names the backend ({@code pytorch}, {@code onnx}, …); default: property, environment, best available. */
+        /**
+         * Names the backend to run the model on. Without one, the system property {@code diif.backend}, the
+         * environment variable {@code DIIF_BACKEND}, or else the best available backend is used.
+         *
+         * @param name {@code onnx}, {@code pytorch}, {@code tensorflow}, {@code java}, …; case and surrounding
+         *     space are ignored; null for the default
+         * @return this builder
+         */
         public Builder backend(String name) {
             this.backend = name;
             return this;
@@ -428,13 +535,24 @@ public final class DiifModel implements AutoCloseable {
         /**
          * The arithmetic of the networks: {@link Precision#FP32} (the default) or a reduced precision the
          * backend supports ({@code build()} refuses one it does not, naming both).
+         *
+         * @param precision the precision
+         * @return this builder
+         * @throws NullPointerException if {@code precision} is null
          */
         public Builder precision(Precision precision) {
             this.precision = Objects.requireNonNull(precision, "precision must not be null");
             return this;
         }
 
-        /** Largest output a render may produce, in pixels. */
+        /**
+         * Largest output a render may produce, so that a request cannot exhaust memory or time by accident
+         * or on purpose. Default {@link DiifModel#DEFAULT_MAX_OUTPUT_PIXELS}.
+         *
+         * @param pixels the limit, at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code pixels} is below 1
+         */
         public Builder maxOutputPixels(long pixels) {
             if (pixels <= 0) {
                 throw new IllegalArgumentException("maxOutputPixels must be > 0, was " + pixels);
@@ -443,7 +561,14 @@ public final class DiifModel implements AutoCloseable {
             return this;
         }
 
-        /** Largest image that may be encoded, in pixels. */
+        /**
+         * Largest image that may be encoded, for the same reason as {@link #maxOutputPixels}. Default
+         * {@link DiifModel#DEFAULT_MAX_INPUT_PIXELS}.
+         *
+         * @param pixels the limit, at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code pixels} is below 1
+         */
         public Builder maxInputPixels(long pixels) {
             if (pixels <= 0) {
                 throw new IllegalArgumentException("maxInputPixels must be > 0, was " + pixels);
@@ -453,8 +578,12 @@ public final class DiifModel implements AutoCloseable {
         }
 
         /**
-         * Working-set bound of the decoders (rows of activations held at once); bounds render memory.
-         * Default: the backend's {@link Backend#preferredTileRows()} (16384 to 65536 rows).
+         * Working-set bound of the decoders (rows of activations held at once), which bounds render memory.
+         * Default: the backend's {@link Backend#preferredTileRows()}.
+         *
+         * @param rows activation rows per tile, at least 64
+         * @return this builder
+         * @throws IllegalArgumentException if {@code rows} is below 64
          */
         public Builder tileRows(int rows) {
             if (rows < 64) {
@@ -466,7 +595,11 @@ public final class DiifModel implements AutoCloseable {
 
         /**
          * Image pixels the encoder processes at once; larger images are encoded in overlapping bands with
-         * identical results. Bounds encoder memory.
+         * identical results, which bounds encoder memory. Default {@link DiifModel#DEFAULT_ENCODER_BAND_PIXELS}.
+         *
+         * @param pixels pixels per band, at least 1024
+         * @return this builder
+         * @throws IllegalArgumentException if {@code pixels} is below 1024
          */
         public Builder encoderBandPixels(long pixels) {
             if (pixels < 1024) {
@@ -476,6 +609,17 @@ public final class DiifModel implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Reads the model and compiles its networks on the backend.
+         *
+         * @return the model, to be closed by the caller
+         * @throws IllegalStateException if not exactly one source was set, or the named backend (or any
+         *     backend) is not available
+         * @throws java.io.UncheckedIOException if the model cannot be read
+         * @throws io.diif.model.ModelFormatException if it is not a valid model file
+         * @throws IllegalArgumentException if a class-path resource is missing, or the backend does not
+         *     support the chosen precision
+         */
         public DiifModel build() {
             int sources = (path != null ? 1 : 0) + (stream != null ? 1 : 0) + (resource != null ? 1 : 0)
                     + (modelFile != null ? 1 : 0);

@@ -5,7 +5,9 @@ import java.awt.image.BufferedImage;
 
 /**
  * A rendered image as the model produced it: three planes {@code [3, height, width]} in the model's
- * normalised space (rgb01 = value·std + mean, not clamped). Immutable: accessors copy.
+ * normalised space (rgb01 = value·std + mean, not clamped). Kept unrounded so that renders can be compared
+ * exactly (against reference outputs, between backends) and converted to colour only where needed.
+ * Immutable: accessors copy.
  */
 public final class FloatImage {
     private final float[] planes;
@@ -24,15 +26,34 @@ public final class FloatImage {
         this.std = std;
     }
 
+    /**
+     * Columns of the image.
+     *
+     * @return the width in pixels
+     */
     public int width() {
         return width;
     }
 
+    /**
+     * Rows of the image.
+     *
+     * @return the height in pixels
+     */
     public int height() {
         return height;
     }
 
-    /** Raw value of channel {@code c} (0 = R, 1 = G, 2 = B) at column {@code x}, row {@code y}. */
+    /**
+     * One raw value, for reading a few pixels without copying the planes.
+     *
+     * @param c channel: 0 = R, 1 = G, 2 = B
+     * @param x column
+     * @param y row
+     * @return the model's output there, in its normalised space
+     * @throws IndexOutOfBoundsException if {@code c}, {@code x} or {@code y} is outside the image, naming all three
+     *     and the size
+     */
     public float raw(int c, int x, int y) {
         if (c < 0 || c > 2 || x < 0 || x >= width || y < 0 || y >= height) {
             throw new IndexOutOfBoundsException("(" + c + ", " + x + ", " + y + ") outside 3x" + width + "x" + height);
@@ -40,12 +61,20 @@ public final class FloatImage {
         return planes[(c * height + y) * width + x];
     }
 
-    /** A copy of the raw planes, {@code [3, height, width]}. */
+    /**
+     * The raw planes, for exact comparison or further processing in the model's space.
+     *
+     * @return a copy of the planes, {@code [3, height, width]}
+     */
     public float[] toRawArray() {
         return planes.clone();
     }
 
-    /** The planes as displayable colour: clamp(value·std + mean, 0, 1), {@code [3, height, width]}. */
+    /**
+     * The planes as displayable colour without 8-bit rounding, for pipelines that keep floats.
+     *
+     * @return clamp(value·std + mean, 0, 1) per value, {@code [3, height, width]}
+     */
     public float[] toRgb01Array() {
         float[] out = new float[planes.length];
         for (int i = 0; i < out.length; i++) {
@@ -55,14 +84,21 @@ public final class FloatImage {
         return out;
     }
 
-    /** True when the source image had alpha; it was resampled bicubically, not by the model. */
+    /**
+     * Whether an alpha channel comes with the colour; the model renders colour only, so alpha is the
+     * source's, resampled bicubically.
+     *
+     * @return true when the source image had alpha
+     */
     public boolean hasAlpha() {
         return alpha != null;
     }
 
     /**
-     * 8-bit interleaved pixels, row-major: R G B per pixel, or R G B A when {@link #hasAlpha()}; the
-     * same rounding as {@link #toBufferedImage()}.
+     * 8-bit pixels in the layout image writers and network protocols take, with the same rounding as
+     * {@link #toBufferedImage()}.
+     *
+     * @return row-major bytes: R G B per pixel, or R G B A when {@link #hasAlpha()}
      */
     public byte[] toInterleaved8() {
         int channels = alpha != null ? 4 : 3;
@@ -80,7 +116,11 @@ public final class FloatImage {
         return out;
     }
 
-    /** An 8-bit image (ARGB when the source had alpha, else RGB). */
+    /**
+     * An 8-bit image for Java's imaging APIs.
+     *
+     * @return an ARGB image when the source had alpha, else RGB
+     */
     public BufferedImage toBufferedImage() {
         return ImageCodec.toImage(planes, alpha, width, height, mean, std);
     }

@@ -47,24 +47,41 @@ public final class ImageRepresentation implements AutoCloseable {
         this.alpha = alpha;
     }
 
-    /** Width of the encoded image. */
+    /**
+     * Width of the encoded image, the {@code W} that {@link Render#scale} multiplies.
+     *
+     * @return columns of the input
+     * @throws IllegalStateException if this representation or its model is closed
+     */
     public int width() {
         return latents().width();
     }
 
-    /** Height of the encoded image. */
+    /**
+     * Height of the encoded image, the {@code H} that {@link Render#scale} multiplies.
+     *
+     * @return rows of the input
+     * @throws IllegalStateException if this representation or its model is closed
+     */
     public int height() {
         return latents().height();
     }
 
-    /** True when the encoded image had an alpha channel. */
+    /**
+     * Whether renders carry alpha, so that callers can pick an output format that keeps it.
+     *
+     * @return true when the encoded image had an alpha channel
+     */
     public boolean hasAlpha() {
         return alpha != null;
     }
 
     /**
      * Starts a render of this image: say the size or scale, optionally a window and progress, then where
-     * the pixels go ({@link Render}).
+     * the pixels go ({@link Render}). Rendering does not change the representation, so it may be rendered
+     * many times and from many threads.
+     *
+     * @return a render with no output grid yet
      */
     public Render render() {
         return Render.of(this);
@@ -81,23 +98,25 @@ public final class ImageRepresentation implements AutoCloseable {
         model.checkOutputSize(width, height);
         Window win = window == null ? Window.of(width, height) : window;
         win.checkInside(width, height);
-        if (3 * win.pixels() > Integer.MAX_VALUE - 8) {
-            // Reachable only with a raised maxOutputPixels: one float array cannot hold it.
-            throw new IllegalArgumentException("a window of " + win.width() + "x" + win.height() + " = " + win.pixels()
-                    + " pixels is too large for one FloatImage (3 x pixels must fit in a Java array); render it in"
-                    + " windows, or with toBands or toFile");
-        }
+        checkFitsOneImage(win);
         float[] out = new float[3 * (int) win.pixels()];
         Decoder.Progress sink = Decoder.Progress.NONE;
         if (progress != null) {
             long[] done = {0};
             sink = pixels -> {
                 done[0] += pixels;
-                progress.accept(done[0]);
+                try {
+                    progress.accept(done[0]);
+                } catch (RuntimeException e) {
+                    throw new ListenerFailure(e);
+                }
             };
         }
         try {
             model.decoder().render(feat, height, width, win, out, sink);
+        } catch (ListenerFailure e) {
+            // The caller's own exception (a cancellation, say), not a backend failure: hand it back as it was.
+            throw e.getCause();
         } catch (IllegalStateException | IllegalArgumentException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -127,9 +146,7 @@ public final class ImageRepresentation implements AutoCloseable {
         model.checkOutputSize(width, height);
         Window win = window == null ? Window.of(width, height) : window;
         win.checkInside(width, height);
-        if (bandRows <= 0) {
-            throw new IllegalArgumentException("bandRows must be > 0, was " + bandRows);
-        }
+        checkBandRows(bandRows);
         AxisGrouping rows = new AxisGrouping(feat.height(), height);
         int bottom = win.y() + win.height();
         long[] done = {0};
@@ -151,9 +168,37 @@ public final class ImageRepresentation implements AutoCloseable {
         }
     }
 
-    /** Streams a window of {@code width × height} (null = all of it) into an 8-bit file ({@link Render#toFile}). */
-    void renderToFile(int width, int height, Window window, Path out, LongConsumer progress, long bandPixels)
-            throws IOException {
+    /** Refuses a window whose three float planes cannot be one Java array (possible with a raised pixel limit). */
+    static void checkFitsOneImage(Window win) {
+        if (3 * win.pixels() > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("a window of " + win.width() + "x" + win.height() + " = " + win.pixels()
+                    + " pixels is too large for one FloatImage (3 x pixels must fit in a Java array); render it in"
+                    + " windows, or with toBands or toFile");
+        }
+    }
+
+    /** Carries an exception the progress listener threw through the decoder, to be told from a backend failure. */
+    private static final class ListenerFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ListenerFailure(RuntimeException cause) {
+            super(cause);
+        }
+
+        @Override
+        public synchronized RuntimeException getCause() {
+            return (RuntimeException) super.getCause();
+        }
+    }
+
+    static void checkBandRows(int bandRows) {
+        if (bandRows <= 0) {
+            throw new IllegalArgumentException("bandRows must be at least 1, was " + bandRows);
+        }
+    }
+
+    /** The extension of {@code out} if a render can be streamed into it row by row, else refuses it. */
+    static String checkStreamable(Path out) {
         Objects.requireNonNull(out, "out must not be null");
         String ext = ImageFiles.extension(out);
         if (!RowWriter.EXTENSIONS.contains(ext)) {
@@ -161,6 +206,13 @@ public final class ImageRepresentation implements AutoCloseable {
                     + String.join(", .", RowWriter.EXTENSIONS) + (ext.isEmpty() ? "" : ", not ." + ext)
                     + " (for other formats, write render().toImage() with ImageIO)");
         }
+        return ext;
+    }
+
+    /** Streams a window of {@code width × height} (null = all of it) into an 8-bit file ({@link Render#toFile}). */
+    void renderToFile(int width, int height, Window window, Path out, LongConsumer progress, long bandPixels)
+            throws IOException {
+        String ext = checkStreamable(out);
         // Refused sizes and a closed representation fail before any file is created.
         latents();
         model.checkOutputSize(width, height);
@@ -201,9 +253,18 @@ public final class ImageRepresentation implements AutoCloseable {
     }
 
     /**
-     * Colour in [0, 1] (clamped) at one continuous point of the {@code width × height} grid.
+     * Colour at one continuous point of the {@code width × height} grid: what an implicit image function
+     * offers beyond a pixel grid, e.g. for warps and sub-pixel lookups.
      *
-     * @return {r, g, b}
+     * @param width columns of the grid the point is measured in, at least 1
+     * @param height rows of the grid, at least 1
+     * @param x the point's column coordinate, in [0, width]
+     * @param y the point's row coordinate, in [0, height]
+     * @return {r, g, b} in [0, 1], clamped
+     * @throws IllegalArgumentException if the grid is below 1×1 or above the model's output limit, or the
+     *     point is outside it, NaN or infinite, naming the point and the grid
+     * @throws IllegalStateException if this representation or its model is closed
+     * @throws DiifException if the backend fails
      */
     public float[] sample(int width, int height, double x, double y) {
         float[] raw = sampleRaw(width, height, new double[] {x, y});
@@ -216,10 +277,18 @@ public final class ImageRepresentation implements AutoCloseable {
     }
 
     /**
-     * Raw model output at many points of the {@code width × height} grid.
+     * Raw model output at many points of the {@code width × height} grid in one call, since a call per
+     * point would pay the backend's overhead each time.
      *
-     * @param xy interleaved x, y pairs in output-pixel units
+     * @param width columns of the grid the points are measured in, at least 1
+     * @param height rows of the grid, at least 1
+     * @param xy interleaved x, y pairs in output-pixel units, x in [0, width], y in [0, height]
      * @return interleaved r, g, b per point, in the model's normalised space
+     * @throws NullPointerException if {@code xy} is null
+     * @throws IllegalArgumentException if the grid is below 1×1 or above the model's output limit, {@code xy}
+     *     has an odd length, or a point is outside the grid, NaN or infinite (naming the point and the grid)
+     * @throws IllegalStateException if this representation or its model is closed
+     * @throws DiifException if the backend fails
      */
     public float[] sampleRaw(int width, int height, double[] xy) {
         Latents feat = latents();
@@ -250,7 +319,16 @@ public final class ImageRepresentation implements AutoCloseable {
         }
     }
 
-    /** Multiply-accumulates per output pixel the decoder spends on a {@code width × height} render. */
+    /**
+     * The decoder's arithmetic per output pixel for a {@code width × height} render, which depends on the
+     * scale; for comparing architectures and sizing hardware.
+     *
+     * @param width output columns, at least 1
+     * @param height output rows, at least 1
+     * @return multiply-accumulates per output pixel
+     * @throws IllegalArgumentException if the size is below 1×1 or above the model's output limit
+     * @throws IllegalStateException if this representation or its model is closed
+     */
     public double decoderMacsPerPixel(int width, int height) {
         model.checkOutputSize(width, height);
         return model.decoder().macsPerPixel(latents(), height, width);
@@ -276,7 +354,7 @@ public final class ImageRepresentation implements AutoCloseable {
         return out;
     }
 
-    /** Releases the latent codes. Idempotent. */
+    /** Releases the latent codes, which can be large for large images. Idempotent. */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {

@@ -18,15 +18,22 @@ public enum Precision {
     /** Reduced layers as 8-bit integer GEMMs: weights quantised per output channel, activations per run. */
     INT8;
 
-    /** The lower-case name used on the command line and in messages: {@code fp32}, {@code bf16}, {@code int8}. */
+    /**
+     * The lower-case name used on the command line and in messages, so that both spell it alike.
+     *
+     * @return {@code fp32}, {@code bf16} or {@code int8}
+     */
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }
 
     /**
-     * The precision with that label, case-insensitive.
+     * The precision with that label, for reading it from arguments and configuration.
      *
-     * @throws IllegalArgumentException naming the value and the accepted ones
+     * @param label a label as {@link #label()} gives it; case and surrounding space are ignored
+     * @return the precision
+     * @throws IllegalArgumentException if no precision has that label (null included), naming the value and
+     *     the accepted ones
      */
     public static Precision parse(String label) {
         for (Precision p : values()) {
@@ -37,7 +44,11 @@ public enum Precision {
         throw new IllegalArgumentException("precision must be one of " + labels() + ", was '" + label + "'");
     }
 
-    /** The accepted labels, {@code fp32|bf16|int8}. */
+    /**
+     * The accepted labels, for usage text and error messages.
+     *
+     * @return the labels joined by {@code |}: {@code fp32|bf16|int8}
+     */
     public static String labels() {
         return Arrays.stream(values()).map(Precision::label).collect(Collectors.joining("|"));
     }

@@ -15,12 +15,14 @@ import java.util.function.LongConsumer;
  * representation.render().size(7680, 4320).progress(done -> log(done)).toFile(Path.of("8k.png"));
  * }</pre>
  *
- * <p>Say the output grid once, with {@link #size} (pixels) or {@link #scale} (a factor of the input),
- * then optionally a {@link #window} of that grid and a {@link #progress} listener, then call one
- * terminal: {@link #toImage()}, {@link #toFloatImage()}, {@link #toFile(Path)} or
+ * <p>Say the output grid once, with {@link #size} (pixels) or {@link #scale} (a factor of the input): two
+ * names, because {@code render(2, 2)} and {@code render(2.0, 2.0)} would read alike and mean a 2×2 image and
+ * a doubled one. Then optionally a {@link #window} of that grid and a {@link #progress} listener, then call
+ * one terminal: {@link #toImage()}, {@link #toFloatImage()}, {@link #toFile(Path)} or
  * {@link #toBands(int, BandSink)}. Every terminal produces the same pixels for the same grid and window.
  *
- * <p>Immutable: each option returns a new {@code Render}, so one may be shared and reused.
+ * <p>Immutable: each option returns a new {@code Render}, so one may be shared, reused for several windows
+ * or terminals, and used from several threads.
  */
 public final class Render {
     /**
@@ -32,6 +34,8 @@ public final class Render {
     private final ImageRepresentation representation;
     private final DiifModel model;
     private final BufferedImage image;
+    /** How the grid was given, as the call read ({@code size(…)} or {@code scale(…)}); null until then. */
+    private final String gridCall;
     private final int width;
     private final int height;
     private final double scaleX;
@@ -40,11 +44,13 @@ public final class Render {
     private final LongConsumer progress;
     private final long bandPixels;
 
-    private Render(ImageRepresentation representation, DiifModel model, BufferedImage image, int width,
-            int height, double scaleX, double scaleY, Window window, LongConsumer progress, long bandPixels) {
+    private Render(ImageRepresentation representation, DiifModel model, BufferedImage image, String gridCall,
+            int width, int height, double scaleX, double scaleY, Window window, LongConsumer progress,
+            long bandPixels) {
         this.representation = representation;
         this.model = model;
         this.image = image;
+        this.gridCall = gridCall;
         this.width = width;
         this.height = height;
         this.scaleX = scaleX;
@@ -55,84 +61,112 @@ public final class Render {
     }
 
     static Render of(ImageRepresentation representation) {
-        return new Render(representation, null, null, 0, 0, 0, 0, null, null, FILE_BAND_PIXELS);
+        return new Render(representation, null, null, null, 0, 0, 0, 0, null, null, FILE_BAND_PIXELS);
     }
 
     static Render of(DiifModel model, BufferedImage image) {
-        return new Render(null, model, image, 0, 0, 0, 0, null, null, FILE_BAND_PIXELS);
+        return new Render(null, model, image, null, 0, 0, 0, 0, null, null, FILE_BAND_PIXELS);
     }
 
     /**
-     * Renders exactly {@code width × height} pixels.
+     * Renders exactly {@code width × height} pixels, whatever the input's aspect ratio.
      *
-     * @throws IllegalArgumentException if either is below 1
-     * @throws IllegalStateException if {@link #scale} was already given
+     * @param width output columns, at least 1
+     * @param height output rows, at least 1
+     * @return a new render with that grid
+     * @throws IllegalArgumentException if {@code width} or {@code height} is below 1, naming both
+     * @throws IllegalStateException if a size or scale was already given, naming both calls
      */
     public Render size(int width, int height) {
-        checkGridUnset("size(" + width + ", " + height + ")");
+        String call = "size(" + width + ", " + height + ")";
+        checkGridUnset(call);
         if (width <= 0 || height <= 0) {
             throw new IllegalArgumentException("size must be at least 1x1, was " + width + "x" + height);
         }
-        return new Render(representation, model, image, width, height, 0, 0, window, progress, bandPixels);
+        return new Render(representation, model, image, call, width, height, 0, 0, window, progress, bandPixels);
     }
 
     /**
-     * Renders at {@code round(scale·W) × round(scale·H)} of the input's {@code W × H}, halves rounded to even.
+     * Renders at {@code round(scale·W) × round(scale·H)} of the input's {@code W × H}, halves rounded to even,
+     * keeping the aspect ratio.
      *
-     * @throws IllegalArgumentException if {@code scale} is not finite and positive
-     * @throws IllegalStateException if {@link #size} or a scale was already given
+     * @param scale the factor, finite and positive; below 1 it downscales
+     * @return a new render with that grid
+     * @throws IllegalArgumentException if {@code scale} is not finite and positive, naming it
+     * @throws IllegalStateException if a size or scale was already given, naming both calls
      */
     public Render scale(double scale) {
-        return scale(scale, scale);
+        return withScale("scale(" + scale + ")", scale, scale);
     }
 
     /**
-     * Renders at {@code round(scaleX·W) × round(scaleY·H)}: different factors across and down.
+     * Renders at {@code round(scaleX·W) × round(scaleY·H)} of the input's {@code W × H}: different factors
+     * across and down, for anamorphic output.
      *
-     * @throws IllegalArgumentException if a factor is not finite and positive
-     * @throws IllegalStateException if {@link #size} or a scale was already given
+     * @param scaleX the factor across, finite and positive
+     * @param scaleY the factor down, finite and positive
+     * @return a new render with that grid
+     * @throws IllegalArgumentException if a factor is not finite and positive, naming it
+     * @throws IllegalStateException if a size or scale was already given, naming both calls
      */
     public Render scale(double scaleX, double scaleY) {
-        checkGridUnset("scale(" + scaleX + ", " + scaleY + ")");
+        return withScale("scale(" + scaleX + ", " + scaleY + ")", scaleX, scaleY);
+    }
+
+    private Render withScale(String call, double scaleX, double scaleY) {
+        checkGridUnset(call);
         checkFactor("scaleX", scaleX);
         checkFactor("scaleY", scaleY);
-        return new Render(representation, model, image, 0, 0, scaleX, scaleY, window, progress, bandPixels);
+        return new Render(representation, model, image, call, 0, 0, scaleX, scaleY, window, progress, bandPixels);
     }
 
     /**
-     * Renders only this rectangle of the output grid. Its pixels equal the same pixels of the whole
-     * render; time and memory follow the window. When rendering straight from an image
-     * ({@link DiifModel#render}), only the part of the image the window needs is encoded.
+     * Renders only this rectangle of the output grid, so that a tile of a huge output costs what the tile
+     * costs. Its pixels equal the same pixels of the whole render. When rendering straight from an image
+     * ({@link DiifModel#render}), only the part of the image the window needs is encoded. Whether the
+     * window fits the grid is checked when a terminal runs, before any work.
      *
+     * @param window the rectangle, in output pixels; replaces any window given before
+     * @return a new render limited to that window
      * @throws NullPointerException if {@code window} is null
      */
     public Render window(Window window) {
         Objects.requireNonNull(window, "window must not be null");
-        return new Render(representation, model, image, width, height, scaleX, scaleY, window, progress,
+        return new Render(representation, model, image, gridCall, width, height, scaleX, scaleY, window, progress,
                 bandPixels);
     }
 
     /**
-     * Reports the number of output pixels finished so far, from the rendering threads, as work completes.
+     * Reports progress of long renders: the listener is called on the rendering thread with the number of
+     * output pixels finished so far, rising to the pixels of the grid (or window). An exception it throws
+     * stops the render and reaches the caller unchanged, so it can cancel a render.
      *
+     * @param progress the listener; replaces any listener given before
+     * @return a new render that reports to it
      * @throws NullPointerException if {@code progress} is null
      */
     public Render progress(LongConsumer progress) {
         Objects.requireNonNull(progress, "progress must not be null");
-        return new Render(representation, model, image, width, height, scaleX, scaleY, window, progress,
+        return new Render(representation, model, image, gridCall, width, height, scaleX, scaleY, window, progress,
                 bandPixels);
     }
 
-    /** Bands of about {@code pixels} for {@link #toFile} (tests use small ones). */
+    /** Bands of about {@code pixels} for {@link #toFile}, so that tests can stream small renders in many bands. */
     Render bandPixels(long pixels) {
-        return new Render(representation, model, image, width, height, scaleX, scaleY, window, progress, pixels);
+        if (pixels <= 0) {
+            throw new IllegalArgumentException("bandPixels must be at least 1, was " + pixels);
+        }
+        return new Render(representation, model, image, gridCall, width, height, scaleX, scaleY, window, progress,
+                pixels);
     }
 
     /**
-     * An 8-bit image of the grid (or window): RGB, or ARGB when the input had alpha.
+     * An 8-bit image of the grid (or window), for Java's imaging APIs and any format ImageIO writes.
      *
+     * @return an RGB image, or ARGB when the input had alpha
      * @throws IllegalStateException if no size or scale was given, or the model or representation is closed
-     * @throws IllegalArgumentException if the size exceeds the model's limits or the window leaves the grid
+     * @throws IllegalArgumentException if the size exceeds the model's limits, the window is not inside the
+     *     grid, or the window is too large for one Java array (use {@link #toBands} or {@link #toFile})
      * @throws DiifException if the backend fails
      */
     public BufferedImage toImage() {
@@ -140,12 +174,13 @@ public final class Render {
     }
 
     /**
-     * The model's output as floats: exact for comparisons, convertible to colour in [0, 1]
-     * ({@link FloatImage#toRgb01Array()}) or 8 bits.
+     * The model's output as floats, unrounded, for exact comparisons and float pipelines; convertible to
+     * colour in [0, 1] ({@link FloatImage#toRgb01Array()}) or 8 bits.
      *
+     * @return the raw output of the grid (or window)
      * @throws IllegalStateException if no size or scale was given, or the model or representation is closed
-     * @throws IllegalArgumentException if the size exceeds the model's limits, the window leaves the grid, or
-     *     the window is too large for one Java array (use {@link #toBands} or {@link #toFile})
+     * @throws IllegalArgumentException if the size exceeds the model's limits, the window is not inside the
+     *     grid, or the window is too large for one Java array (use {@link #toBands} or {@link #toFile})
      * @throws DiifException if the backend fails
      */
     public FloatImage toFloatImage() {
@@ -153,6 +188,11 @@ public final class Render {
         if (representation != null) {
             return representation.renderWindow(grid[0], grid[1], window, progress);
         }
+        // Checked before encoding, so that a refused size or window costs no encoder work.
+        model.checkOutputSize(grid[0], grid[1]);
+        Window win = window != null ? window : Window.of(grid[0], grid[1]);
+        win.checkInside(grid[0], grid[1]);
+        ImageRepresentation.checkFitsOneImage(win);
         try (ImageRepresentation rep = model.encodeFor(image, grid[0], grid[1], window)) {
             return rep.renderWindow(grid[0], grid[1], window, progress);
         }
@@ -165,17 +205,22 @@ public final class Render {
      * Pixels equal {@link #toImage()}'s.
      *
      * <p>The file is written next to {@code out} as its name plus {@code .part} and moved onto {@code out}
-     * only when complete; on failure it is deleted and {@code out} is left as it was. Formats that cannot be
-     * written row by row (JPEG, BMP) are refused: write {@link #toImage()} with ImageIO for those.
+     * only when complete, so no reader sees half a file; on failure it is deleted and {@code out} is left as
+     * it was. Formats that cannot be written row by row (JPEG, BMP) are refused: write {@link #toImage()}
+     * with ImageIO for those.
      *
-     * @throws IllegalArgumentException for another extension (naming the supported ones), or a size or
-     *     window {@link #toImage()} refuses; nothing is written then
-     * @throws IllegalStateException if no size or scale was given, or the model or representation is closed
+     * @param out the file to write; replaced if it exists
+     * @throws NullPointerException if {@code out} is null
+     * @throws IllegalArgumentException for another extension (naming it and the supported ones), or a size or
+     *     window {@link #toImage()} refuses; no file is created then
+     * @throws IllegalStateException if no size or scale was given, or the model or representation is closed;
+     *     no file is created then
      * @throws IOException if the file cannot be written
      * @throws DiifException if the backend fails
      */
     public void toFile(Path out) throws IOException {
-        Objects.requireNonNull(out, "out must not be null");
+        // The format is checked first so that a refused file name costs no encoding.
+        ImageRepresentation.checkStreamable(out);
         int[] grid = grid();
         if (representation != null) {
             representation.renderToFile(grid[0], grid[1], window, out, progress, bandPixels);
@@ -188,9 +233,12 @@ public final class Render {
 
     /**
      * Renders the grid (or window) in horizontal bands of about {@code bandRows} rows, top to bottom,
-     * handing each to {@code sink} before rendering the next: memory stays bounded by one band. Bands are
+     * handing each to {@code sink} before rendering the next, so memory stays bounded by one band. Bands are
      * cut where latent rows change, so no work is repeated, and equal the same rows of a whole render.
      *
+     * @param bandRows the rows a band aims at, at least 1; a band may be a little taller or shorter
+     * @param sink receives each band with its first row in the output grid
+     * @throws NullPointerException if {@code sink} is null
      * @throws IllegalArgumentException if {@code bandRows} is below 1, or for a size or window
      *     {@link #toImage()} refuses
      * @throws IllegalStateException if no size or scale was given, or the model or representation is closed
@@ -199,6 +247,7 @@ public final class Render {
      */
     public void toBands(int bandRows, BandSink sink) throws IOException {
         Objects.requireNonNull(sink, "sink must not be null");
+        ImageRepresentation.checkBandRows(bandRows);
         int[] grid = grid();
         if (representation != null) {
             representation.renderBands(grid[0], grid[1], window, bandRows, sink, progress);
@@ -214,8 +263,8 @@ public final class Render {
         if (width > 0) {
             return new int[] {width, height};
         }
-        if (scaleX == 0) {
-            throw new IllegalStateException("say what to render first: size(width, height) or scale(s)");
+        if (gridCall == null) {
+            throw new IllegalStateException("no output grid: call size(width, height) or scale(s) before the terminal");
         }
         int w = representation != null ? representation.width() : image.getWidth();
         int h = representation != null ? representation.height() : image.getHeight();
@@ -223,9 +272,9 @@ public final class Render {
     }
 
     private void checkGridUnset(String call) {
-        if (width > 0 || scaleX != 0) {
-            throw new IllegalStateException(call + " after " + (width > 0 ? "size(" + width + ", " + height + ")"
-                    : "scale(" + scaleX + ", " + scaleY + ")") + ": give the output grid once");
+        if (gridCall != null) {
+            throw new IllegalStateException(call + " after " + gridCall
+                    + ": give the output grid once, as a size or a scale");
         }
     }
 

@@ -21,9 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link Render#toFile}: streamed PNG and TIFF files hold exactly {@link Render#toImage}'s pixels.
- * Here rather than in diif-api because it needs a backend, and the backends depend on diif-api; in package
- * {@code io.diif} for the band-size hook, so that small renders still stream in many bands.
+ * {@link Render#toFile}: streamed PNG and TIFF files hold exactly {@link Render#toImage}'s pixels, for the
+ * whole grid and for windows. Here rather than in diif-api because it needs a backend, and the backends
+ * depend on diif-api; in package {@code io.diif} for the band-size hook ({@link Render#bandPixels}), so that
+ * small renders still stream in many bands.
  */
 @DisplayName("Render.toFile (Java backend)")
 class RenderToFileTest {
@@ -60,6 +61,7 @@ class RenderToFileTest {
 
     private static void assertSamePixels(BufferedImage expected, Path file) throws IOException {
         BufferedImage actual = ImageIO.read(file.toFile());
+        int w = expected.getWidth();
         assertEquals(expected.getWidth(), actual.getWidth(), file + ": width");
         assertEquals(expected.getHeight(), actual.getHeight(), file + ": height");
         assertEquals(expected.getColorModel().hasAlpha(), actual.getColorModel().hasAlpha(), file + ": alpha");
@@ -67,28 +69,29 @@ class RenderToFileTest {
         int[] a = actual.getRGB(0, 0, actual.getWidth(), actual.getHeight(), null, 0, actual.getWidth());
         for (int i = 0; i < e.length; i++) {
             if (e[i] != a[i]) {
-                throw new AssertionError(file + ": pixel (" + i % W + ", " + i / W + ") is "
-                        + Integer.toHexString(a[i]) + ", render() gives " + Integer.toHexString(e[i]));
+                throw new AssertionError(file + ": pixel (" + i % w + ", " + i / w + ") is "
+                        + Integer.toHexString(a[i]) + ", toImage() gives " + Integer.toHexString(e[i]));
             }
         }
     }
 
     @Test
-    @DisplayName(".png, .tif and .tiff files, RGB and RGBA, in one band or many, hold exactly render()'s pixels")
+    @DisplayName(".png, .tif and .tiff files, RGB and RGBA, in one band or many, hold exactly toImage()'s pixels")
     void filesEqualRender() throws Exception {
         for (BufferedImage input : List.of(Golden.input(), withAlpha())) {
             try (ImageRepresentation rep = model.encode(input)) {
-                BufferedImage expected = rep.render().size(W, H).toImage();
+                Render render = rep.render().size(W, H);
+                BufferedImage expected = render.toImage();
                 for (String name : List.of("out.png", "out.tif", "out.TIFF")) {
                     Path whole = dir.resolve(rep.hasAlpha() + "-whole-" + name);
                     AtomicLong done = new AtomicLong();
-                    rep.render().size(W, H).progress(done::set).toFile(whole);
+                    render.progress(done::set).toFile(whole);
                     assertSamePixels(expected, whole);
                     assertEquals((long) W * H, done.get(), "progress reaches every pixel");
 
                     // About 10 rows a band: many bands, cut at latent rows, must still tile the file exactly.
                     Path banded = dir.resolve(rep.hasAlpha() + "-banded-" + name);
-                    rep.render().size(W, H).bandPixels(10L * W).toFile(banded);
+                    render.bandPixels(10L * W).toFile(banded);
                     assertSamePixels(expected, banded);
                 }
             }
@@ -104,13 +107,29 @@ class RenderToFileTest {
         try (ImageRepresentation rep = model.encode(Golden.input())) {
             for (String name : List.of("out.jpg", "out.bmp", "out")) {
                 Path out = dir.resolve(name);
-                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                        () -> rep.render().size(W, H).toFile(out));
-                assertTrue(e.getMessage().contains(".png, .tif, .tiff"), e.getMessage());
-                assertTrue(name.indexOf('.') < 0 || e.getMessage().contains("not ." + name.substring(4)),
-                        e.getMessage());
+                for (Render render : List.of(rep.render().size(W, H), model.render(Golden.input()).size(W, H)
+                        .window(new Window(3, 4, 20, 30)))) {
+                    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                            () -> render.toFile(out));
+                    assertTrue(e.getMessage().contains(".png, .tif, .tiff"), e.getMessage());
+                    assertTrue(name.indexOf('.') < 0 || e.getMessage().contains("not ." + name.substring(4)),
+                            e.getMessage());
+                }
             }
             assertThrows(IllegalArgumentException.class, () -> rep.render().size(0, H).toFile(dir.resolve("zero.png")));
+            Path outside = dir.resolve("outside.png");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> rep.render().size(W, H).window(new Window(W - 10, 0, 11, 5)).toFile(outside));
+            assertTrue(e.getMessage().contains(W + "x" + H), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> model.render(Golden.input()).size(W, H)
+                    .window(new Window(0, H - 1, 5, 2)).toFile(outside));
+            assertTrue(e.getMessage().contains(W + "x" + H), e.getMessage());
+            try (DiifModel small = DiifModel.builder().modelResource(Golden.resource("model-diif-row.safetensors"))
+                    .backend("java").maxOutputPixels(1000).build()) {
+                e = assertThrows(IllegalArgumentException.class,
+                        () -> small.render(Golden.input()).size(W, H).toFile(outside));
+                assertTrue(e.getMessage().contains("1000"), e.getMessage());
+            }
         }
         try (var files = Files.list(dir)) {
             assertEquals(0, files.count(), "nothing written");
@@ -126,11 +145,11 @@ class RenderToFileTest {
                 byte[] old = {1, 2, 3};
                 Files.write(out, old);
                 IllegalStateException e = assertThrows(IllegalStateException.class,
-                        () -> rep.render().size(W, H).bandPixels(10L * W).progress(done -> {
+                        () -> rep.render().size(W, H).progress(done -> {
                             if (done > W * 20L) {
                                 throw new IllegalStateException("cancelled");
                             }
-                        }).toFile(out));
+                        }).bandPixels(10L * W).toFile(out));
                 assertEquals("cancelled", e.getMessage());
                 assertArrayEquals(old, Files.readAllBytes(out), name + " untouched");
                 assertFalse(Files.exists(dir.resolve(name + ".part")), name + ".part deleted");
@@ -141,6 +160,44 @@ class RenderToFileTest {
         ImageRepresentation closed = model.encode(Golden.input());
         closed.close();
         assertThrows(IllegalStateException.class, () -> closed.render().size(W, H).toFile(dir.resolve("closed.png")));
+        assertFalse(Files.exists(dir.resolve("closed.png")));
         assertFalse(Files.exists(dir.resolve("closed.png.part")));
+    }
+
+    @Test
+    @DisplayName("windows stream in one band or many, from a representation or straight from the image, and hold"
+            + " exactly the window's pixels; progress ends at the window's pixel count")
+    void windowsEqualTheirPixels() throws Exception {
+        List<Window> windows = List.of(new Window(0, 0, W, H), new Window(17, 9, 64, 71), new Window(W - 23, H - 19,
+                23, 19), new Window(0, H / 2, W, 7), new Window(W / 3, 0, 1, H));
+        for (BufferedImage input : List.of(Golden.input(), withAlpha())) {
+            try (ImageRepresentation rep = model.encode(input)) {
+                BufferedImage whole = rep.render().size(W, H).toImage();
+                for (Window win : windows) {
+                    BufferedImage expected = whole.getSubimage(win.x(), win.y(), win.width(), win.height());
+                    for (Render render : List.of(rep.render().size(W, H).window(win),
+                            model.render(input).size(W, H).window(win))) {
+                        for (String ext : List.of(".png", ".tif")) {
+                            String name = win.x() + "-" + win.y() + "-" + win.width() + "-" + win.height() + "-"
+                                    + rep.hasAlpha() + ext;
+                            Path one = dir.resolve("one-" + name);
+                            AtomicLong done = new AtomicLong();
+                            render.progress(done::set).toFile(one);
+                            assertSamePixels(expected, one);
+                            assertEquals(win.pixels(), done.get(), "progress ends at the window's pixels " + win);
+
+                            Path many = dir.resolve("many-" + name);
+                            AtomicLong doneInBands = new AtomicLong();
+                            render.progress(doneInBands::set).bandPixels(5L * win.width()).toFile(many);
+                            assertSamePixels(expected, many);
+                            assertEquals(win.pixels(), doneInBands.get(), "progress over bands " + win);
+                        }
+                    }
+                }
+            }
+        }
+        try (var files = Files.list(dir)) {
+            assertFalse(files.anyMatch(p -> p.toString().endsWith(".part")), "no .part file is left behind");
+        }
     }
 }

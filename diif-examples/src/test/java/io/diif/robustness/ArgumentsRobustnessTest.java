@@ -43,8 +43,8 @@ class ArgumentsRobustnessTest {
         model.close();
     }
 
-    static IllegalArgumentException bad(Runnable call, String... fragments) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call::run);
+    static IllegalArgumentException bad(Executable call, String... fragments) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
         for (String f : fragments) {
             assertTrue(e.getMessage().contains(f), () -> "'" + e.getMessage() + "' lacks '" + f + "'");
         }
@@ -58,9 +58,10 @@ class ArgumentsRobustnessTest {
             Double.MIN_VALUE, 1e-3, 1e9, Double.MAX_VALUE}) {
             bad(() -> rep.render().scale(s).toImage(), String.valueOf(s));
             bad(() -> rep.render().scale(s).toFloatImage());
-            bad(() -> rep.render().scale(s, 2.0).toImage());
-            bad(() -> rep.render().scale(2.0, s).toImage());
+            bad(() -> rep.render().scale(s, 2.0).toImage(), String.valueOf(s));
+            bad(() -> rep.render().scale(2.0, s).toImage(), String.valueOf(s));
             bad(() -> model.upscale(Golden.input(), s));
+            bad(() -> model.render(Golden.input()).scale(s).toFloatImage(), String.valueOf(s));
         }
         bad(() -> rep.render().scale(1e6).toImage(), "exceeds the limit of " + DiifModel.DEFAULT_MAX_OUTPUT_PIXELS);
     }
@@ -75,11 +76,15 @@ class ArgumentsRobustnessTest {
             bad(() -> rep.render().size(v, v).toFloatImage());
             bad(() -> rep.sampleRaw(v, 10, new double[] {0.5, 0.5}));
             bad(() -> rep.decoderMacsPerPixel(v, 10));
-            bad(() -> model.render(Golden.input()).size(v, 10).toImage());
+            bad(() -> model.render(Golden.input()).size(v, 10).toImage(), String.valueOf(v));
         }
         bad(() -> rep.render().size(Integer.MAX_VALUE, Integer.MAX_VALUE).toImage(), "exceeds the limit");
         bad(() -> rep.render().size(53, 41).window(new Window(50, 0, 4, 41)).toFloatImage(), "not inside");
         bad(() -> rep.render().size(53, 41).window(new Window(0, 40, 53, 2)).toFloatImage(), "not inside");
+        bad(() -> rep.render().size(53, 41).window(new Window(0, 40, 53, 2)).toBands(10, (row, band) -> { }),
+                "not inside");
+        bad(() -> model.render(Golden.input()).size(53, 41).window(new Window(50, 0, 4, 41)).toFloatImage(),
+                "not inside");
         bad(() -> new Window(-1, 0, 5, 5), "x=-1");
         bad(() -> new Window(0, 0, 0, 5), "width=0");
     }
@@ -178,6 +183,7 @@ class ArgumentsRobustnessTest {
         calls.add(() -> r.render().scale(2.0).toImage());
         calls.add(() -> r.render().size(10, 10).toFloatImage());
         calls.add(() -> r.render().size(10, 10).window(Window.of(10, 10)).toFloatImage());
+        calls.add(() -> r.render().size(10, 10).toBands(5, (row, band) -> { }));
         calls.add(() -> r.sampleRaw(10, 10, new double[] {1, 1}));
         calls.add(() -> r.sample(10, 10, 1, 1));
         calls.add(() -> r.width());
@@ -190,6 +196,7 @@ class ArgumentsRobustnessTest {
         assertThrows(IllegalStateException.class, () -> own.encode(Golden.input()));
         assertThrows(IllegalStateException.class, () -> own.upscale(Golden.input(), 2.0));
         assertThrows(IllegalStateException.class, () -> other.render().size(10, 10).toImage());
+        assertThrows(IllegalStateException.class, () -> own.render(Golden.input()).size(10, 10).toFloatImage());
         other.close();
     }
 

@@ -51,7 +51,8 @@ class ConcurrencyTest {
                                 // Now and then a fresh encode on this thread, rendered while others render.
                                 try (ImageRepresentation own = model.encode(input)) {
                                     assertArrayEquals(expected.get(k), own.render().size(SIZES[k][0], SIZES[k][1])
-                                            .toFloatImage().toRawArray(), "thread " + thread + " render " + i + " (own encode)");
+                                            .toFloatImage().toRawArray(),
+                                            "thread " + thread + " render " + i + " (own encode)");
                                 }
                             } else if (i % 10 == 0) {
                                 assertArrayEquals(expectedSample, shared.sampleRaw(40, 32,

@@ -126,7 +126,7 @@ final class TestImages {
     static Path reference(DiifModel model, Path image, int width, int height, Path out) throws IOException {
         BufferedImage in = ImageFiles.read(image, DiifModel.DEFAULT_MAX_INPUT_PIXELS);
         try (ImageRepresentation rep = model.encode(in)) {
-            rep.renderToFile(width, height, out);
+            rep.render().size(width, height).toFile(out);
         }
         return out;
     }

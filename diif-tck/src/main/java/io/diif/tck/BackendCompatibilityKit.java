@@ -9,6 +9,7 @@ import io.diif.DiifModel;
 import io.diif.FloatImage;
 import io.diif.ImageRepresentation;
 import io.diif.Precision;
+import io.diif.Render;
 import io.diif.Window;
 import io.diif.graph.Graph;
 import io.diif.graph.Node;
@@ -20,6 +21,9 @@ import io.diif.spi.support.HeapRows;
 import io.diif.spi.Rows;
 import java.util.EnumSet;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -28,6 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.LongConsumer;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
@@ -35,6 +40,8 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+import javax.imageio.ImageIO;
 
 /**
  * The behaviour every backend must show, tested through the public API only. A backend module adds
@@ -685,6 +692,298 @@ public abstract class BackendCompatibilityKit {
             try (ImageRepresentation a = model(DIIF_ROW).encode(grey);
                     ImageRepresentation b = model(DIIF_ROW).encode(rgb)) {
                 assertArrayEquals(b.render().size(50, 40).toFloatImage().toRawArray(), a.render().size(50, 40).toFloatImage().toRawArray());
+            }
+        }
+    }
+
+    /** Records what a progress listener is told: each count at least the last, ending at the pixels rendered. */
+    static final class ProgressRecord implements LongConsumer {
+        private final List<Long> counts = new ArrayList<>();
+
+        @Override
+        public synchronized void accept(long done) {
+            counts.add(done);
+        }
+
+        synchronized void assertEndsAt(long pixels, String what) {
+            assertTrue(!counts.isEmpty(), what + ": progress was never reported");
+            for (int i = 1; i < counts.size(); i++) {
+                assertTrue(counts.get(i) >= counts.get(i - 1), what + ": progress went back from "
+                        + counts.get(i - 1) + " to " + counts.get(i));
+            }
+            assertEquals(pixels, counts.get(counts.size() - 1), what + ": progress ends at the pixels rendered");
+        }
+    }
+
+    /** The raw planes {@code [3, height, width]} of a window, gathered from {@link Render#toBands}. */
+    static float[] gatherBands(Render render, Window win, int bandRows, String what) throws IOException {
+        float[] planes = new float[3 * (int) win.pixels()];
+        int plane = (int) win.pixels();
+        int[] next = {win.y()};
+        render.toBands(bandRows, (firstRow, band) -> {
+            assertEquals(next[0], firstRow, what + ": bands arrive in order without gaps");
+            assertEquals(win.width(), band.width(), what + ": a band is as wide as the window");
+            float[] raw = band.toRawArray();
+            int n = band.width() * band.height();
+            int at = (firstRow - win.y()) * win.width();
+            for (int c = 0; c < 3; c++) {
+                System.arraycopy(raw, c * n, planes, c * plane + at, n);
+            }
+            next[0] += band.height();
+        });
+        assertEquals(win.y() + win.height(), next[0], what + ": every row delivered");
+        return planes;
+    }
+
+    /**
+     * Same size, same alpha presence, and every 8-bit channel within {@code levels} of {@code expected}'s (0 when
+     * both come from the same floats; 1 where the floats may differ by rounding, as from a region encoding).
+     */
+    static void assertPixels(BufferedImage expected, BufferedImage actual, int levels, String what) {
+        assertEquals(expected.getWidth(), actual.getWidth(), what + ": width");
+        assertEquals(expected.getHeight(), actual.getHeight(), what + ": height");
+        assertEquals(expected.getColorModel().hasAlpha(), actual.getColorModel().hasAlpha(), what + ": alpha");
+        int w = expected.getWidth();
+        int[] e = expected.getRGB(0, 0, w, expected.getHeight(), null, 0, w);
+        int[] a = actual.getRGB(0, 0, w, actual.getHeight(), null, 0, w);
+        for (int i = 0; i < e.length; i++) {
+            for (int shift = 0; shift < 32; shift += 8) {
+                int d = Math.abs((e[i] >>> shift & 0xff) - (a[i] >>> shift & 0xff));
+                if (d > levels) {
+                    throw new AssertionError(what + ": pixel (" + i % w + ", " + i / w + ") is "
+                            + Integer.toHexString(a[i]) + ", expected " + Integer.toHexString(e[i]) + " within "
+                            + levels);
+                }
+            }
+        }
+    }
+
+    static BufferedImage readImage(Path file) throws IOException {
+        BufferedImage image = ImageIO.read(file.toFile());
+        assertTrue(image != null, file + " is not a readable image");
+        return image;
+    }
+
+    /** The golden input with an alpha gradient, so that every terminal must carry alpha too. */
+    static BufferedImage inputWithAlpha() {
+        BufferedImage rgb = Golden.input();
+        BufferedImage argb = new BufferedImage(rgb.getWidth(), rgb.getHeight(), BufferedImage.TYPE_INT_ARGB);
+        for (int y = 0; y < rgb.getHeight(); y++) {
+            for (int x = 0; x < rgb.getWidth(); x++) {
+                int a = 30 + 210 * (x + y) / (rgb.getWidth() + rgb.getHeight() - 2);
+                argb.setRGB(x, y, (a << 24) | (rgb.getRGB(x, y) & 0xffffff));
+            }
+        }
+        return argb;
+    }
+
+    /**
+     * Every terminal of one render gives the same pixels: toImage is toFloatImage in 8 bits, the PNG and TIFF
+     * files hold toImage's pixels, the bands hold toFloatImage's floats; each reports progress up to exactly the
+     * pixels it renders. {@code crop} is what the floats must equal within 1e-6 (the same pixels of a whole
+     * render), {@code cropImage} what toImage must equal within {@code levels}. Without {@code eightBit} only
+     * the float terminals run: the 8-bit ones convert the same floats whatever the decoder, so one model
+     * checks them.
+     */
+    static void checkTerminalsAgree(Render render, Window win, float[] crop, BufferedImage cropImage, int levels,
+            boolean eightBit, Path dir, String what) throws IOException {
+        ProgressRecord floats = new ProgressRecord();
+        FloatImage f = render.progress(floats).toFloatImage();
+        floats.assertEndsAt(win.pixels(), what + " toFloatImage");
+        assertEquals(win.width(), f.width(), what + ": width");
+        assertEquals(win.height(), f.height(), what + ": height");
+        assertClose(crop, f.toRawArray(), 1e-6f, what + " toFloatImage");
+
+        ProgressRecord banded = new ProgressRecord();
+        float[] bands = gatherBands(render.progress(banded), win, 7, what + " toBands");
+        banded.assertEndsAt(win.pixels(), what + " toBands");
+        assertClose(f.toRawArray(), bands, 1e-6f, what + " toBands");
+        if (!eightBit) {
+            return;
+        }
+
+        ProgressRecord image = new ProgressRecord();
+        BufferedImage img = render.progress(image).toImage();
+        image.assertEndsAt(win.pixels(), what + " toImage");
+        assertPixels(f.toBufferedImage(), img, 0, what + " toImage against toFloatImage");
+        assertPixels(cropImage, img, levels, what + " toImage against the whole render");
+
+        for (String ext : List.of("png", "tif")) {
+            Path file = dir.resolve(what.replaceAll("[^A-Za-z0-9]+", "-") + "." + ext);
+            ProgressRecord streamed = new ProgressRecord();
+            render.progress(streamed).toFile(file);
+            streamed.assertEndsAt(win.pixels(), what + " toFile ." + ext);
+            assertPixels(img, readImage(file), 0, what + " toFile ." + ext);
+        }
+    }
+
+    @Nested
+    @DisplayName("render builder")
+    class RenderBuilder {
+        @Test
+        @DisplayName("every terminal (image, floats, PNG, TIFF, bands) gives the same pixels, whole and windowed,"
+                + " with progress ending at the pixels rendered; floats and bands for every decoder")
+        void terminalsAgree(@TempDir Path dir) throws IOException {
+            int w = 67; // x1.675 and x1.656 of the 40x32 input: uneven groups
+            int h = 53;
+            for (String m : ALL_MODELS) {
+                // Every decoder through the float terminals; the 8-bit ones and alpha once, as neither depends on it.
+                boolean first = m.equals(ALL_MODELS.get(0));
+                List<Window> windows = List.of(Window.of(w, h), new Window(9, 7, 31, 29),
+                        new Window(w - 13, h - 11, 13, 11));
+                List<BufferedImage> inputs = first ? List.of(Golden.input(), inputWithAlpha()) : List.of(Golden.input());
+                for (BufferedImage input : inputs) {
+                    try (ImageRepresentation rep = model(m).encode(input)) {
+                        FloatImage whole = rep.render().size(w, h).toFloatImage();
+                        BufferedImage wholeImage = whole.toBufferedImage();
+                        for (Window win : windows) {
+                            checkTerminalsAgree(rep.render().size(w, h).window(win), win, crop(whole, win),
+                                    wholeImage.getSubimage(win.x(), win.y(), win.width(), win.height()), 0, first,
+                                    dir, m + " alpha " + rep.hasAlpha() + " window " + win);
+                        }
+                    }
+                }
+            }
+        }
+
+        @Test
+        @DisplayName("model.render(image) with a window, encoding only the region it needs, equals the crop of the"
+                + " whole render through every terminal")
+        void imageWindowsAgree(@TempDir Path dir) throws IOException {
+            BufferedImage image = windowTestImage();
+            int w = 173; // x1.80 and x1.64 of the 96x80 image
+            int h = 131;
+            for (String m : ALL_MODELS) {
+                boolean first = m.equals(ALL_MODELS.get(0));
+                List<Window> windows = first ? List.of(new Window(61, 47, 41, 33),
+                        new Window(0, 0, 19, 23), new Window(w - 29, h - 17, 29, 17), new Window(0, h / 2, w, 6))
+                        : List.of(new Window(61, 47, 41, 33), new Window(w - 29, h - 17, 29, 17));
+                FloatImage whole;
+                try (ImageRepresentation rep = model(m).encode(image)) {
+                    whole = rep.render().size(w, h).toFloatImage();
+                }
+                BufferedImage wholeImage = whole.toBufferedImage();
+                for (Window win : windows) {
+                    checkTerminalsAgree(model(m).render(image).size(w, h).window(win), win, crop(whole, win),
+                            wholeImage.getSubimage(win.x(), win.y(), win.width(), win.height()), 1, first, dir,
+                            m + " from the image, window " + win);
+                }
+                ProgressRecord progress = new ProgressRecord();
+                assertClose(whole.toRawArray(), model(m).render(image).size(w, h).progress(progress).toFloatImage()
+                        .toRawArray(), 0f, m + ": model.render(image) without a window equals encode then render");
+                progress.assertEndsAt((long) w * h, m + " model.render(image) whole");
+            }
+        }
+
+        @Test
+        @DisplayName("a Render is immutable: options return new ones, so one may be reused for other windows and"
+                + " terminals")
+        void immutable(@TempDir Path dir) throws IOException {
+            int w = 67;
+            int h = 53;
+            Window left = new Window(0, 3, 20, 40);
+            Window right = new Window(40, 10, 27, 30);
+            try (ImageRepresentation rep = model(DIIF_ROW).encode(Golden.input())) {
+                Render base = rep.render().size(w, h);
+                FloatImage whole = base.toFloatImage();
+                Render a = base.window(left);
+                Render b = base.window(right);
+                ProgressRecord seen = new ProgressRecord();
+                Render watched = a.progress(seen);
+                assertClose(crop(whole, left), a.toFloatImage().toRawArray(), 1e-6f, "window a");
+                assertClose(crop(whole, right), b.toFloatImage().toRawArray(), 1e-6f, "window b, after a");
+                assertClose(crop(whole, left), watched.toFloatImage().toRawArray(), 1e-6f, "a with progress");
+                seen.assertEndsAt(left.pixels(), "progress of a");
+                int calls = seen.counts.size();
+                a.toFloatImage();
+                assertEquals(calls, seen.counts.size(), "a progress listener added later does not reach a");
+                assertThrows(IllegalStateException.class, () -> base.scale(2.0));
+                assertThrows(IllegalStateException.class, () -> a.size(10, 10));
+                FloatImage again = base.toFloatImage();
+                assertEquals(w, again.width(), "the base still renders the whole grid");
+                assertEquals(h, again.height(), "the base still renders the whole grid");
+                assertArrayEquals(whole.toRawArray(), again.toRawArray(), "the base renders the same pixels again");
+                Path file = dir.resolve("b.png");
+                b.toFile(file);
+                assertPixels(b.toImage(), readImage(file), 0, "window b streamed");
+                assertClose(crop(whole, left), gatherBands(a, left, 6, "a in bands"), 1e-6f, "window a in bands");
+
+                Render scaled = rep.render().scale(1.5);
+                assertEquals(60, scaled.toImage().getWidth(), "scale(1.5) of 40 pixels");
+                assertEquals(38, scaled.window(new Window(10, 10, 50, 38)).toImage().getHeight(),
+                        "a window of the scaled grid");
+                assertEquals(48, scaled.toFloatImage().height(), "the scaled Render is unchanged by window()");
+            }
+        }
+
+        @Test
+        @DisplayName("the output grid is given exactly once: size and scale together, or twice, or neither, are"
+                + " refused naming the calls")
+        void gridGivenOnce(@TempDir Path dir) {
+            try (ImageRepresentation rep = model(DIIF_ROW).encode(Golden.input())) {
+                IllegalStateException e = assertThrows(IllegalStateException.class,
+                        () -> rep.render().size(67, 53).scale(2.5));
+                assertTrue(e.getMessage().contains("size(67, 53)") && e.getMessage().contains("scale(2.5"),
+                        e.getMessage());
+                e = assertThrows(IllegalStateException.class, () -> rep.render().scale(1.5, 2.5).size(67, 53));
+                assertTrue(e.getMessage().contains("size(67, 53)") && e.getMessage().contains("scale(1.5, 2.5)"),
+                        e.getMessage());
+                e = assertThrows(IllegalStateException.class, () -> rep.render().size(67, 53).size(10, 10));
+                assertTrue(e.getMessage().contains("size(67, 53)") && e.getMessage().contains("size(10, 10)"),
+                        e.getMessage());
+                e = assertThrows(IllegalStateException.class, () -> model(DIIF_ROW).render(Golden.input())
+                        .scale(2.0).scale(3.0));
+                assertTrue(e.getMessage().contains("scale(2.0") && e.getMessage().contains("scale(3.0"),
+                        e.getMessage());
+                Path file = dir.resolve("never.png");
+                for (Render none : List.of(rep.render(), rep.render().window(new Window(0, 0, 4, 4)),
+                        model(DIIF_ROW).render(Golden.input()).progress(done -> { }))) {
+                    for (org.junit.jupiter.api.function.Executable terminal : List.<org.junit.jupiter.api.function
+                            .Executable>of(none::toImage, none::toFloatImage, () -> none.toFile(file),
+                                    () -> none.toBands(4, (row, band) -> { }))) {
+                        e = assertThrows(IllegalStateException.class, terminal);
+                        assertTrue(e.getMessage().contains("size(width, height)") && e.getMessage().contains("scale"),
+                                e.getMessage());
+                    }
+                }
+                assertTrue(!Files.exists(file), "no file is created for a refused render");
+            }
+        }
+
+        @Test
+        @DisplayName("null options, bad band heights and refused renders fail before any file exists")
+        void badOptions(@TempDir Path dir) throws IOException {
+            try (ImageRepresentation rep = model(DIIF_ROW).encode(Golden.input())) {
+                Render render = rep.render().size(67, 53);
+                assertThrows(NullPointerException.class, () -> render.window(null));
+                assertThrows(NullPointerException.class, () -> render.progress(null));
+                assertThrows(NullPointerException.class, () -> render.toFile(null));
+                assertThrows(NullPointerException.class, () -> render.toBands(4, null));
+                for (Render r : List.of(render, model(DIIF_ROW).render(Golden.input()).size(67, 53))) {
+                    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                            () -> r.toBands(0, (row, band) -> { }));
+                    assertTrue(e.getMessage().contains("bandRows") && e.getMessage().contains("0"), e.getMessage());
+                    Path out = dir.resolve("out.png");
+                    e = assertThrows(IllegalArgumentException.class,
+                            () -> r.window(new Window(60, 0, 8, 53)).toFile(out));
+                    assertTrue(e.getMessage().contains("67x53"), e.getMessage());
+                    e = assertThrows(IllegalArgumentException.class, () -> r.toFile(dir.resolve("out.jpg")));
+                    assertTrue(e.getMessage().contains("not .jpg") && e.getMessage().contains(".png"), e.getMessage());
+                }
+                RuntimeException cancel = new IllegalStateException("cancelled by the listener");
+                Path out = dir.resolve("cancelled.tif");
+                RuntimeException thrown = assertThrows(RuntimeException.class, () -> render.progress(done -> {
+                    throw cancel;
+                }).toFile(out));
+                assertTrue(thrown == cancel, "the listener's exception reaches the caller unchanged: " + thrown);
+                UnsupportedOperationException other = new UnsupportedOperationException("stop");
+                thrown = assertThrows(RuntimeException.class, () -> render.progress(done -> {
+                    throw other;
+                }).toFloatImage());
+                assertTrue(thrown == other, "not wrapped as a backend failure: " + thrown);
+                try (var files = Files.list(dir)) {
+                    assertEquals(List.of(), files.toList(), "nothing written");
+                }
             }
         }
     }

@@ -10,8 +10,8 @@ import java.util.Objects;
  *
  * <p>Only the {@code stored} part of the map is held ({@code data} is {@code [channels, stored.height,
  * stored.width]}): the whole map for an encoded image, or the region a window render needs
- * ({@code DiifModel.renderWindow}), so that memory follows the window. Decoders address it in whole-map
- * coordinates.
+ * ({@code DiifModel.render(image)} with a window), so that memory follows the window. Decoders address it
+ * in whole-map coordinates.
  */
 public record FeatureMap(float[] data, int channels, int height, int width, Window stored) {
     public FeatureMap {

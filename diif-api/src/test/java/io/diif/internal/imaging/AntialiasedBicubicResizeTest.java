@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Against PyTorch 1.13's {@code interpolate(mode="bicubic", antialias=True)}, which the generator checks
- * against Pillow's BICUBIC: {@code src/test/resources/io/diif/image/bicubic/generate.py}.
+ * against Pillow's BICUBIC: {@code src/test/resources/io/diif/internal/imaging/bicubic/generate.py}.
  */
 class AntialiasedBicubicResizeTest {
     private static final int CHANNELS = 2;

@@ -173,7 +173,7 @@ class OnnxModelExporterTest {
                         continue;
                     }
                     float[] expected = Golden.expected(c);
-                    float[] actual = rep.renderRaw(c.width(), c.height()).toRawArray();
+                    float[] actual = rep.render().size(c.width(), c.height()).toFloatImage().toRawArray();
                     double d = TestGraphs.maxDiff(expected, actual);
                     assertEquals(expected.length, actual.length, c.toString());
                     assertTrue(d <= Golden.TOLERANCE, c + ": max |difference| " + d + " > " + Golden.TOLERANCE);
