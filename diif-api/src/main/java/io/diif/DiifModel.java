@@ -339,6 +339,9 @@ public final class DiifModel implements AutoCloseable {
      * Bytes of memory the encoding of a {@code width × height} image holds until its representation is closed:
      * the feature map, and the per-latent maps and input that LTE and DLTE keep. For sizing caches.
      *
+     * @param width the image's width
+     * @param height the image's height
+     * @return the bytes, whatever the backend
      * @throws IllegalArgumentException if either size is below 1
      */
     public long encodingBytes(int width, int height) {
