@@ -1,18 +1,18 @@
 package io.diif;
 
+import io.diif.graph.Graph;
 import io.diif.internal.architecture.Architecture;
+import io.diif.internal.backends.Backends;
 import io.diif.internal.decoding.Decoder;
 import io.diif.internal.decoding.Latents;
-import io.diif.graph.Graph;
-import io.diif.internal.imaging.ImageCodec;
-import io.diif.internal.imaging.Planes;
-import io.diif.model.ModelConfig;
-import io.diif.model.ModelFile;
 import io.diif.internal.encoding.BandedEncoder;
 import io.diif.internal.encoding.FeatureMap;
+import io.diif.internal.imaging.ImageCodec;
+import io.diif.internal.imaging.Planes;
 import io.diif.internal.networks.Networks;
+import io.diif.model.ModelConfig;
+import io.diif.model.ModelFile;
 import io.diif.spi.Backend;
-import io.diif.internal.backends.Backends;
 import io.diif.spi.Executable;
 import io.diif.spi.support.ReducedLayers;
 import java.awt.image.BufferedImage;
@@ -23,7 +23,6 @@ import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,12 +1,11 @@
 package io.diif;
 
-import io.diif.internal.decoding.Decoder;
 import io.diif.internal.decoding.AxisGrouping;
+import io.diif.internal.decoding.Decoder;
 import io.diif.internal.decoding.Latents;
-import io.diif.internal.imaging.Resampler;
 import io.diif.internal.imaging.ImageFiles;
+import io.diif.internal.imaging.Resampler;
 import io.diif.internal.output.RowWriter;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;

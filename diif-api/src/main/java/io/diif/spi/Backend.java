@@ -1,9 +1,8 @@
 package io.diif.spi;
 
-import io.diif.spi.support.ReducedLayers;
-
 import io.diif.Precision;
 import io.diif.graph.Graph;
+import io.diif.spi.support.ReducedLayers;
 import java.util.EnumSet;
 import java.util.Set;
 

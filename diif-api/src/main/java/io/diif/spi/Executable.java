@@ -1,8 +1,7 @@
 package io.diif.spi;
 
-import io.diif.spi.support.HeapRows;
-
 import io.diif.graph.Graph;
+import io.diif.spi.support.HeapRows;
 
 /**
  * A {@link io.diif.graph.Graph} compiled by a backend: weights bound, ready to run many times.

@@ -12,11 +12,11 @@ import io.diif.tck.Golden;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 /**
  * Hostile arguments through the public API, on the pure-Java backend with a small golden model. The

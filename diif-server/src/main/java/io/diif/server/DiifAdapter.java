@@ -9,7 +9,6 @@ import io.diif.internal.imaging.AntialiasedBicubicResize;
 import io.diif.internal.imaging.ImageCodec;
 import io.diif.internal.imaging.ImageFiles;
 import io.diif.internal.imaging.Resampler;
-import io.diif.model.ModelConfig;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;

@@ -14,18 +14,18 @@ import io.diif.Window;
 import io.diif.graph.Graph;
 import io.diif.graph.Node;
 import io.diif.graph.Parameter;
-import io.diif.spi.Backend;
 import io.diif.internal.backends.Backends;
+import io.diif.spi.Backend;
 import io.diif.spi.Executable;
-import io.diif.spi.support.HeapRows;
 import io.diif.spi.Rows;
-import java.util.EnumSet;
+import io.diif.spi.support.HeapRows;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,13 +35,13 @@ import java.util.concurrent.Future;
 import java.util.function.LongConsumer;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
-import javax.imageio.ImageIO;
 
 /**
  * The behaviour every backend must show, tested through the public API only. A backend module adds

@@ -2,7 +2,6 @@ package io.diif.internal.backends;
 
 import io.diif.spi.Backend;
 import io.diif.spi.BackendProvider;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;

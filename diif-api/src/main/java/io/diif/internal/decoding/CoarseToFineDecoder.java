@@ -1,16 +1,16 @@
 package io.diif.internal.decoding;
 
-import io.diif.internal.decoding.AxisGrouping;
 import io.diif.Window;
 import io.diif.graph.Graph;
 import io.diif.graph.Parameter;
+import io.diif.internal.decoding.AxisGrouping;
+import io.diif.internal.networks.Networks;
 import io.diif.model.ModelConfig;
 import io.diif.model.ModelFile;
-import io.diif.internal.networks.Networks;
 import io.diif.spi.Backend;
 import io.diif.spi.Executable;
-import io.diif.spi.support.HeapRows;
 import io.diif.spi.Rows;
+import io.diif.spi.support.HeapRows;
 import java.util.Arrays;
 import java.util.stream.IntStream;
 

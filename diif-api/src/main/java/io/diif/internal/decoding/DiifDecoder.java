@@ -2,10 +2,10 @@ package io.diif.internal.decoding;
 
 import io.diif.graph.Graph;
 import io.diif.graph.Parameter;
-import io.diif.model.ModelConfig;
-import io.diif.model.ModelFile;
 import io.diif.internal.encoding.FeatureMap;
 import io.diif.internal.networks.Networks;
+import io.diif.model.ModelConfig;
+import io.diif.model.ModelFile;
 import io.diif.spi.Backend;
 import io.diif.spi.Executable;
 import io.diif.spi.Rows;

@@ -1,7 +1,7 @@
 package io.diif.internal.decoding;
 
-import io.diif.model.ModelFile;
 import io.diif.internal.encoding.FeatureMap;
+import io.diif.model.ModelFile;
 import io.diif.spi.Backend;
 
 /**

@@ -2,9 +2,9 @@ package io.diif.internal.decoding;
 
 import io.diif.Window;
 import io.diif.graph.Graph;
+import io.diif.internal.networks.Networks;
 import io.diif.model.ModelConfig;
 import io.diif.model.ModelFile;
-import io.diif.internal.networks.Networks;
 import io.diif.spi.Backend;
 import io.diif.spi.Executable;
 import java.util.HashMap;

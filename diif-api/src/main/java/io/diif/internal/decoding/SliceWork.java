@@ -1,7 +1,7 @@
 package io.diif.internal.decoding;
 
-import io.diif.internal.decoding.AxisGrouping;
 import io.diif.Window;
+import io.diif.internal.decoding.AxisGrouping;
 
 /**
  * The slices of a tile of latents and the output pixels they decode (algorithm §2–§4): per slice its

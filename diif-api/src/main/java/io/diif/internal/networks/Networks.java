@@ -1,16 +1,13 @@
 package io.diif.internal.networks;
 
-import io.diif.internal.encoding.FeatureMap;
-
 import io.diif.graph.Graph;
 import io.diif.graph.Node;
 import io.diif.graph.Parameter;
+import io.diif.internal.encoding.FeatureMap;
 import io.diif.model.ModelConfig;
 import io.diif.model.ModelFile;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Builds the engine-neutral graphs of each architecture from a model's weights. These are the only

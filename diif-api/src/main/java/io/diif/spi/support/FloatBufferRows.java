@@ -1,7 +1,6 @@
 package io.diif.spi.support;
 
 import io.diif.spi.Rows;
-
 import java.nio.FloatBuffer;
 
 /**

@@ -1,7 +1,6 @@
 package io.diif.spi.support;
 
 import io.diif.spi.Rows;
-
 import java.util.Objects;
 
 /** {@link Rows} backed by a Java array; closing only ends this view's use of it. */

@@ -1,9 +1,8 @@
 package io.diif.spi.support;
 
-import io.diif.spi.Backend;
-
 import io.diif.Precision;
 import io.diif.graph.Node;
+import io.diif.spi.Backend;
 import java.util.Set;
 import java.util.stream.Collectors;
 

@@ -1,8 +1,5 @@
 package io.diif.spi.support;
 
-import io.diif.spi.Executable;
-import io.diif.spi.Rows;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -11,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.diif.graph.Graph;
+import io.diif.spi.Executable;
+import io.diif.spi.Rows;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 

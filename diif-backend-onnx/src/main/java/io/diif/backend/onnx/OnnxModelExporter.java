@@ -2,10 +2,10 @@ package io.diif.backend.onnx;
 
 import io.diif.graph.Graph;
 import io.diif.graph.Parameter;
+import io.diif.internal.architecture.Architecture;
 import io.diif.internal.output.Npy;
 import io.diif.model.ModelConfig;
 import io.diif.model.ModelFile;
-import io.diif.internal.architecture.Architecture;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.diif.internal.backends.Backends;
 import io.diif.spi.Backend;
 import io.diif.spi.BackendProvider;
-import io.diif.internal.backends.Backends;
 import org.junit.jupiter.api.Test;
 
 class OnnxBackendProviderTest {

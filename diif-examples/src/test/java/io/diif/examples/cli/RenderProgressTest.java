@@ -3,8 +3,8 @@ package io.diif.examples.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.diif.examples.CliHarness;
 import io.diif.examples.CliHarness.Run;
+import io.diif.examples.CliHarness;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.diif.examples.CliHarness;
 import io.diif.examples.CliHarness.Run;
+import io.diif.examples.CliHarness;
 import io.diif.tck.Golden;
 import java.awt.image.BufferedImage;
 import java.io.InputStream;
