@@ -79,7 +79,8 @@ public final class Diif {
                             && (Thread.currentThread().getContextClassLoader() == null || Thread.currentThread()
                                     .getContextClassLoader().getResource(DEFAULT_MODEL_RESOURCE) == null)) {
                         throw new IllegalStateException("No default model on the class path (" + DEFAULT_MODEL_RESOURCE
-                                + "). Load a model file with Diif.load(path), or add the default model artifact.");
+                                + "), nor module io.diif.models.defaults on the module path. Load a model file"
+                                + " with Diif.load(path), or add the artifact diif-model-default.");
                     }
                     m = DiifModel.builder().modelResource(DEFAULT_MODEL_RESOURCE).build();
                     defaultModel = m;
