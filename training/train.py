@@ -234,12 +234,17 @@ def load_checkpoint(run, model, opt, device):
     if not os.path.isfile(os.path.join(ck, "state.pt")):
         return None
     model.load_state_dict(torch_load(os.path.join(ck, "model.pt"), device))
-    osd = torch_load(os.path.join(ck, "optim.pt"), device)
-    for st in osd["state"].values():
-        for k in ("exp_avg", "exp_avg_sq"):
-            if k in st:
-                st[k] = st[k].float()
-    opt.load_state_dict(osd)
+    optim_file = os.path.join(ck, "optim.pt")
+    if os.path.isfile(optim_file):
+        osd = torch_load(optim_file, device)
+        for st in osd["state"].values():
+            for k in ("exp_avg", "exp_avg_sq"):
+                if k in st:
+                    st[k] = st[k].float()
+        opt.load_state_dict(osd)
+    else:
+        # A committed checkpoint carries weights only: Adam's moments start afresh (a warm restart).
+        print(f"no optim.pt in {ck}: resuming the weights with fresh Adam moments", flush=True)
     return torch_load(os.path.join(ck, "state.pt"), "cpu")
 
 
