@@ -193,9 +193,7 @@ public final class Render {
         Window win = window != null ? window : Window.of(grid[0], grid[1]);
         win.checkInside(grid[0], grid[1]);
         ImageRepresentation.checkFitsOneImage(win);
-        try (ImageRepresentation rep = model.encodeFor(image, grid[0], grid[1], window)) {
-            return rep.renderWindow(grid[0], grid[1], window, progress);
-        }
+        return onRepresentation(grid, rep -> rep.renderWindow(grid[0], grid[1], window, progress));
     }
 
     /**
@@ -222,13 +220,10 @@ public final class Render {
         // The format is checked first so that a refused file name costs no encoding.
         ImageRepresentation.checkStreamable(out);
         int[] grid = grid();
-        if (representation != null) {
-            representation.renderToFile(grid[0], grid[1], window, out, progress, bandPixels);
-            return;
-        }
-        try (ImageRepresentation rep = model.encodeFor(image, grid[0], grid[1], window)) {
+        onRepresentation(grid, rep -> {
             rep.renderToFile(grid[0], grid[1], window, out, progress, bandPixels);
-        }
+            return null;
+        });
     }
 
     /**
@@ -249,12 +244,28 @@ public final class Render {
         Objects.requireNonNull(sink, "sink must not be null");
         ImageRepresentation.checkBandRows(bandRows);
         int[] grid = grid();
+        onRepresentation(grid, rep -> {
+            rep.renderBands(grid[0], grid[1], window, bandRows, sink, progress);
+            return null;
+        });
+    }
+
+    /** A terminal's work on an encoded image. */
+    @FunctionalInterface
+    private interface RepresentationWork<T, E extends Exception> {
+        T apply(ImageRepresentation representation) throws E;
+    }
+
+    /**
+     * Runs {@code work} on the representation this render started from, or on an encoding of just what the
+     * grid's window needs from the image, closed afterwards.
+     */
+    private <T, E extends Exception> T onRepresentation(int[] grid, RepresentationWork<T, E> work) throws E {
         if (representation != null) {
-            representation.renderBands(grid[0], grid[1], window, bandRows, sink, progress);
-            return;
+            return work.apply(representation);
         }
         try (ImageRepresentation rep = model.encodeFor(image, grid[0], grid[1], window)) {
-            rep.renderBands(grid[0], grid[1], window, bandRows, sink, progress);
+            return work.apply(rep);
         }
     }
 
