@@ -20,7 +20,13 @@ public final class PngStreamWriter implements RowWriter {
     private final int width;
     private final int height;
     private final int channels;
-    private final Deflater deflater = new Deflater(6);
+    /**
+     * A fast zlib level rather than the default 6: at 6, compressing was the largest cost of a large render
+     * after the engine runs, for files only slightly smaller (docs/performance.md).
+     */
+    static final int LEVEL = 4;
+
+    private final Deflater deflater = new Deflater(LEVEL);
     private final byte[] deflateBuffer = new byte[CHUNK_BYTES];
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream(CHUNK_BYTES + 1024);
     private byte[] previous;
