@@ -56,6 +56,8 @@ def provenance(state):
         "checkpoint_saved": state.get("saved"),
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
     }
+    if state.get("continued_from"):
+        t["continued_from"] = state["continued_from"]   # the earlier schedule's recipe; "recipe" is the latest
     if state.get("last_val"):
         t["validation_psnr_rgb_shave_scale_plus_6"] = state["last_val"]
     return t

@@ -5,7 +5,8 @@
 # Usage: retrain.sh [WORK]          (default WORK = training/work, git-ignored)
 # Settings (environment): ARCH (diif|liif), STEPS (schedule length), BATCH, LR, SLICES (DIIF slices per
 #   group, 0 = full grid), QUERIES (LIIF), BF16 (1 = bfloat16 autocast), BF16_UNTIL (float32 from this
-#   step on), INIT (DIIF: interpolation|random), MAX_MINUTES (stop and checkpoint), PYTHON (an interpreter
+#   step on), INIT (DIIF: interpolation|random), INIT_FROM (an exported model to continue training: a new
+#   schedule of STEPS steps from its step; new runs only), MAX_MINUTES (stop and checkpoint), PYTHON (an interpreter
 #   with PyTorch), DATA (an existing prepared or packed data folder: skips the download), EXTRA (more
 #   train.py flags).
 set -euo pipefail
@@ -24,6 +25,7 @@ FLAGS=(--arch "$ARCH" --data "$DATA" --run "$RUN" --steps "${STEPS:-16000}" --ba
        --val-crop 192 --val-max 4 --ckpt-every 500 --ckpt-moments bf16 --final-val
        --max-minutes "${MAX_MINUTES:-0}")
 [[ "$ARCH" == diif ]] && FLAGS+=(--init "${INIT:-interpolation}")
+[[ -n "${INIT_FROM:-}" ]] && FLAGS+=(--init-from "$INIT_FROM")
 [[ "${BF16:-1}" == 1 ]] && FLAGS+=(--bf16 --bf16-until "${BF16_UNTIL:-12000}")
 "${PYTHON:-python3}" "$HERE/train.py" "${FLAGS[@]}" ${EXTRA:-}
 "${PYTHON:-python3}" "$HERE/export.py" "$RUN" "$WORK/$ARCH.safetensors" --name "edsr-baseline-$ARCH"

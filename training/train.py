@@ -191,6 +191,7 @@ def group_loss(model, feat_or_maps, lr_size, hr, args, rng):
 
 
 def lr_at(step, args):
+    step -= args.origin
     warm = min(1.0, (step + 1) / args.warmup) if args.warmup > 0 else 1.0
     if args.schedule == "cosine":
         t = min(1.0, max(0.0, (step - args.warmup) / max(1, args.steps - args.warmup)))
@@ -248,6 +249,23 @@ def load_checkpoint(run, model, opt, device):
     return torch_load(os.path.join(ck, "state.pt"), "cpu")
 
 
+def continued_state(path, model, config):
+    """The state of a new run that continues an exported model: its weights, and its training record as the
+    history this run appends to (the record's sessions become this run's earlier sessions)."""
+    exported, file_config, _ = dt.load_model_file(path)
+    record = file_config.pop("training", {})
+    if {k: v for k, v in file_config.items() if k != "name"} != {k: v for k, v in config.items() if k != "name"}:
+        raise SystemExit("%s is not a %s model of this architecture" % (path, config["name"]))
+    model.load_state_dict(exported.state_dict())
+    if not record.get("steps"):
+        raise SystemExit("%s has no training record to continue" % path)
+    return {"step": record["steps"], "origin": record["steps"], "train_seconds": float(record.get("train_seconds", 0)),
+            "samples": record.get("samples", 0), "config": config, "started": record.get("started"),
+            "loss_ema": record.get("final_loss"), "continued_from": {"file": os.path.basename(path), **{
+                k: record.get(k) for k in ("steps", "samples", "recipe", "date", "final_loss")}},
+            "history": [dict(h) for h in record.get("sessions", [])]}
+
+
 def torch_load(path, device):
     """Our own files: plain Python objects besides tensors (RNG states), so not weights_only."""
     try:
@@ -285,6 +303,10 @@ def parse_args(argv=None):
     ap.add_argument("--init", choices=["random", "interpolation"], default="random",
                     help="new runs only: PyTorch's random initialisation, or one that already interpolates "
                          "(see diif_torch.init_as_interpolation)")
+    ap.add_argument("--init-from", metavar="MODEL.safetensors",
+                    help="new runs only: start from an exported model of the same architecture and continue its "
+                         "training record (steps, samples, time, sessions); --steps, --warmup and --bf16-until "
+                         "then count from the model's step")
     ap.add_argument("--lr", type=float, default=4e-4, help="peak learning rate")
     ap.add_argument("--lr-min", type=float, default=1e-6)
     ap.add_argument("--warmup", type=int, default=1000)
@@ -345,7 +367,10 @@ def main(argv=None):
     opt = torch.optim.Adam(params, lr=args.lr, betas=(0.9, 0.999))
     state = load_checkpoint(args.run, model, opt, device)
     rng = np.random.default_rng(args.seed)
-    if state is None:
+    if state is None and args.init_from:
+        state = continued_state(args.init_from, model, config)
+        print("new run in %s from %s at step %d" % (args.run, args.init_from, state["step"]))
+    elif state is None:
         if args.init == "interpolation":
             dt.init_as_interpolation(model, tail_scale=0.01)
         state = {"step": 0, "train_seconds": 0.0, "samples": 0, "config": config, "args": vars(args),
@@ -360,6 +385,8 @@ def main(argv=None):
         if state["config"] != config:
             raise SystemExit("the checkpoint in %s is of another architecture" % args.run)
         print("resuming %s at step %d" % (args.run, state["step"]))
+    # A continued model's schedule (and the step it switches to float32) starts at the model's step.
+    args.origin = state.get("origin", 0)
     state["args"] = vars(args)   # the latest session's arguments (every session's are in history)
     state["history"].append({"resumed_at": state["step"], "argv": sys.argv[1:], "device": str(device),
                              "torch": torch.__version__,
@@ -425,14 +452,15 @@ def main(argv=None):
 
     if vcrops and state["step"] == 0 and not os.path.exists(val_csv):
         run_validation()
-    while state["step"] < args.steps and not stop["flag"]:
+    end = args.origin + args.steps
+    while state["step"] < end and not stop["flag"]:
         step = state["step"]
         lr_now = lr_at(step, args)
         for g in opt.param_groups:
             g["lr"] = lr_now
         groups = [sampler.group(rng, n, device) for n in sizes]
         lr_all = torch.cat([g[0] for g in groups])
-        amp["enabled"] = args.bf16 and not (args.bf16_until and step >= args.bf16_until)
+        amp["enabled"] = args.bf16 and not (args.bf16_until and step >= args.origin + args.bf16_until)
         with torch.autocast(**amp):
             feat = model.encode(lr_all)
             maps = model.corners(feat) if isinstance(model, dt.DiifNet) else model.first_layer_maps(feat)
@@ -453,7 +481,7 @@ def main(argv=None):
         state["samples"] += args.batch
         out_of_time = args.max_minutes and (time.time() - t_start) > args.max_minutes * 60
         save_now = state["step"] % args.ckpt_every == 0 or out_of_time
-        if state["step"] % args.log_every == 0 or state["step"] == args.steps or save_now or stop["flag"]:
+        if state["step"] % args.log_every == 0 or state["step"] == end or save_now or stop["flag"]:
             mean = acc_loss.item() / acc_n   # synchronises
             if not math.isfinite(mean):
                 raise SystemExit("loss is %s near step %d: lower --lr or use --clip-grad; the last checkpoint is "
