@@ -1,9 +1,11 @@
 package io.diif.examples;
 
+import io.diif.Diif;
 import io.diif.DiifModel;
 import io.diif.ImageRepresentation;
 import io.diif.Precision;
 import io.diif.examples.cli.CommonOptions;
+import io.diif.examples.cli.EngineOptions;
 import io.diif.examples.cli.ModelOption;
 import io.diif.examples.cli.Positionals;
 import io.diif.examples.cli.Streams;
@@ -42,7 +44,7 @@ import picocli.CommandLine.Parameters;
  * Each precision's decode is compared with the plain GEMM in that precision.
  */
 @Command(name = "bench", sortOptions = false,
-        customSynopsis = {"diif bench --model FILE[,FILE] [--liif-model FILE] [--backend A,B] [--sizes 64,256]",
+        customSynopsis = {"diif bench --model FILE[,FILE] [--liif-model [FILE]] [--backend A,B] [--sizes 64,256]",
             "           [--scales 2,3,4,6,12,18,24,30] [--runs 3] [--warmup 3] [--max-gmac 400] [--out table.md]",
             "           [--precision fp32|bf16|int8[,...]] [--macs-only] [--paper-models KIND,...]"},
         description = {"Encoder/decoder/end-to-end medians after --warmup seconds of renders (a backend's first"
@@ -66,7 +68,8 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     private ModelOption model;
 
-    @Option(names = "--liif-model", paramLabel = "FILE", description = "A LIIF model measured beside --model.")
+    @Option(names = "--liif-model", paramLabel = "FILE", arity = "0..1", fallbackValue = EngineOptions.BUNDLED_LIIF,
+            description = "A LIIF model measured beside --model; without FILE, the bundled one (diif-model-liif).")
     private String liifModel;
 
     @Option(names = "--paper-models", paramLabel = "KIND,...", description = "Random weights at paper size: "
@@ -125,6 +128,10 @@ final class BenchCommand implements Callable<Integer> {
             models.addAll(Arrays.asList(model.file().split(",")));
         }
         if (liifModel != null) {
+            if (models.isEmpty() && paperModels == null) {
+                // A LIIF alone is timed against what it is the baseline of: the bundled default DIIF.
+                models.add(EngineOptions.CLASSPATH + Diif.DEFAULT_MODEL_RESOURCE);
+            }
             models.add(liifModel);
         }
         if (paperModels != null) {
@@ -133,7 +140,7 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         if (models.isEmpty()) {
-            throw new UsageException("bench needs --model FILE[,FILE], --liif-model FILE or"
+            throw new UsageException("bench needs --model FILE[,FILE], --liif-model [FILE] or"
                     + " --paper-models edsr-diif,edsr-liif");
         }
         List<String> engines = backends != null ? Arrays.asList(backends.split(","))
@@ -233,14 +240,18 @@ final class BenchCommand implements Callable<Integer> {
                         + " scale only (—).\n").toString();
     }
 
-    /** A file's name without ".safetensors", or the kind of a {@code paper:} model. */
+    /** A file's or resource's name without ".safetensors", or the kind of a {@code paper:} model. */
     private static String modelName(String modelPath) {
         return modelPath.startsWith("paper:") ? modelPath.substring(6)
-                : Path.of(modelPath).getFileName().toString().replace(".safetensors", "");
+                : Path.of(modelPath.replaceFirst("^" + EngineOptions.CLASSPATH, "")).getFileName().toString()
+                        .replace(".safetensors", "");
     }
 
     private static DiifModel.Builder builder(String modelPath, String backend) throws IOException {
         DiifModel.Builder builder = DiifModel.builder().backend(backend).maxOutputPixels(1L << 31);
+        if (modelPath.startsWith(EngineOptions.CLASSPATH)) {
+            return builder.modelResource(EngineOptions.resource(modelPath));
+        }
         return modelPath.startsWith("paper:") ? builder.model(RandomModels.paper(modelPath.substring(6), 0))
                 : builder.model(Path.of(modelPath));
     }

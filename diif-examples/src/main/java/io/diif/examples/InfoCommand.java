@@ -2,6 +2,7 @@ package io.diif.examples;
 
 import io.diif.Diif;
 import io.diif.examples.cli.CommonOptions;
+import io.diif.examples.cli.EngineOptions;
 import io.diif.examples.cli.Messages;
 import io.diif.examples.cli.ModelChoice;
 import io.diif.examples.cli.Positionals;
@@ -48,11 +49,13 @@ final class InfoCommand implements Callable<Integer> {
         Backends.Discovery d = Backends.discover();
         String modelPath = choice.model().file();
         ModelFile file = null;
-        if (modelPath != null) {
+        String resource = modelPath == null ? Diif.DEFAULT_MODEL_RESOURCE
+                : modelPath.startsWith(EngineOptions.CLASSPATH) ? EngineOptions.resource(modelPath) : null;
+        if (resource == null) {
             file = ModelFile.read(Path.of(modelPath));
-        } else if (InfoCommand.class.getClassLoader().getResource(Diif.DEFAULT_MODEL_RESOURCE) != null) {
-            try (var in = InfoCommand.class.getClassLoader().getResourceAsStream(Diif.DEFAULT_MODEL_RESOURCE)) {
-                file = ModelFile.read(in, "classpath:" + Diif.DEFAULT_MODEL_RESOURCE);
+        } else if (InfoCommand.class.getClassLoader().getResource(resource) != null) {
+            try (var in = InfoCommand.class.getClassLoader().getResourceAsStream(resource)) {
+                file = ModelFile.read(in, EngineOptions.CLASSPATH + resource);
             }
         }
         if (file != null) {

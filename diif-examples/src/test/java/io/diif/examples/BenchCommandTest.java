@@ -83,6 +83,23 @@ class BenchCommandTest {
     }
 
     @Test
+    @DisplayName("--liif-model without a FILE counts the bundled LIIF beside the bundled default DIIF, which"
+            + " costs far less per pixel")
+    void bundledLiif() {
+        Run r = CliHarness.run("bench", "--liif-model", "--backend", "java", "--sizes", "8", "--scales", "4,12",
+                "--macs-only");
+        assertEquals(0, r.exit(), r::toString);
+        List<String> diif = cells(r.out(), "default");
+        List<String> liif = cells(r.out(), "liif");
+        assertEquals(List.of("1,683,011", "1,567,299"), List.of(diif.get(1), liif.get(1)), r::toString);
+        for (int column = 4; column <= 5; column++) {
+            long diifMacs = Long.parseLong(diif.get(column).replace(",", ""));
+            long liifMacs = Long.parseLong(liif.get(column).replace(",", ""));
+            assertTrue(liifMacs > 4 * diifMacs, "LIIF " + liifMacs + " against DIIF " + diifMacs + " MAC/px");
+        }
+    }
+
+    @Test
     @DisplayName("--macs-only prints parameters and decoder MAC/px per paper model and scale, without timing; a"
             + " fixed-scale model only at its scale")
     void macsOnly() {

@@ -12,6 +12,10 @@ import picocli.CommandLine.Option;
  * {@code --max-pixels}.
  */
 public final class EngineOptions {
+    /** How a model inside a jar is named where a model FILE goes. */
+    public static final String CLASSPATH = "classpath:";
+    /** The LIIF of diif-model-liif, what a bare --liif-model means. */
+    public static final String BUNDLED_LIIF = CLASSPATH + "io/diif/models/liif.safetensors";
     @Mixin
     private ModelChoice choice;
 
@@ -39,20 +43,38 @@ public final class EngineOptions {
         return open(choice.model().file());
     }
 
-    /** The model file {@code file} (null: the bundled default model) on --backend, within --max-pixels. */
+    /**
+     * The model {@code file} on --backend, within --max-pixels: a path, a {@code classpath:} resource such as
+     * {@link #BUNDLED_LIIF}, or null for the bundled default model.
+     */
     public DiifModel open(String file) {
         DiifModel.Builder b = DiifModel.builder().backend(choice.backend()).precision(precision());
-        if (file != null) {
-            b.model(Path.of(file));
+        if (file == null) {
+            b.modelResource(bundled(Diif.DEFAULT_MODEL_RESOURCE, "no --model given and no default model is bundled;"
+                    + " pass --model FILE"));
+        } else if (file.startsWith(CLASSPATH)) {
+            b.modelResource(resource(file));
         } else {
-            if (EngineOptions.class.getClassLoader().getResource(Diif.DEFAULT_MODEL_RESOURCE) == null) {
-                throw new UsageException("no --model given and no default model is bundled; pass --model FILE");
-            }
-            b.modelResource(Diif.DEFAULT_MODEL_RESOURCE);
+            b.model(Path.of(file));
         }
         if (maxPixels != null) {
             b.maxOutputPixels(maxPixels);
         }
         return b.build();
+    }
+
+    /** The resource of a {@code classpath:} model name, refused with a usage message when it is not there. */
+    public static String resource(String classpathName) {
+        String resource = classpathName.substring(CLASSPATH.length());
+        return bundled(resource, BUNDLED_LIIF.equals(classpathName)
+                ? "no LIIF model is bundled (diif-model-liif is not on the class path); pass --liif-model FILE"
+                : "no class-path resource " + Messages.printable(resource) + "; pass a model FILE");
+    }
+
+    private static String bundled(String resource, String missing) {
+        if (EngineOptions.class.getClassLoader().getResource(resource) == null) {
+            throw new UsageException(missing);
+        }
+        return resource;
     }
 }

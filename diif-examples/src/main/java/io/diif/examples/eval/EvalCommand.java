@@ -37,7 +37,7 @@ import picocli.CommandLine.Parameters;
  * writes it and a per-image CSV, with --pictures comparison crops of the first photo.
  */
 @Command(name = "eval", sortOptions = false,
-        customSynopsis = {"diif eval --images DIR|FILE[,...] [--model FILE[,FILE...]]... [--liif-model FILE]"
+        customSynopsis = {"diif eval --images DIR|FILE[,...] [--model FILE[,FILE...]]... [--liif-model [FILE]]"
                 + " [--backend NAME]", "          [--scales 2,3,4,6,12,18,24,30] [--max-side N] [--out report.md]"
                 + " [--pictures DIR]", "          [--picture-scales 4,12] [--label NAME] [--precision fp32|bf16|int8]"},
         description = {"PSNR (RGB, luma) and SSIM against bicubic on images downscaled by each scale; report.csv"
@@ -60,7 +60,8 @@ public final class EvalCommand implements Callable<Integer> {
             + " restore: files, and the image files of directories.")
     private String images;
 
-    @Option(names = "--liif-model", paramLabel = "FILE", description = "A LIIF model scored beside the others.")
+    @Option(names = "--liif-model", paramLabel = "FILE", arity = "0..1", fallbackValue = EngineOptions.BUNDLED_LIIF,
+            description = "A LIIF model scored beside the others; without FILE, the bundled one (diif-model-liif).")
     private String liifModel;
 
     @Mixin

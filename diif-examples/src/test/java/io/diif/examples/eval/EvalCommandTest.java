@@ -119,6 +119,21 @@ class EvalCommandTest {
     }
 
     @Test
+    @DisplayName("--liif-model without a FILE scores the bundled LIIF beside the bundled DIIF")
+    void bundledLiif() {
+        Run r = CliHarness.run("eval", "--images", cli.image.toString(), "--liif-model", "--backend", "java",
+                "--scales", "2", "--quiet");
+        assertEquals(0, r.exit(), r::toString);
+        String header = r.out().lines().findFirst().orElseThrow();
+        assertTrue(header.contains("LIIF: edsr-baseline-liif, 1,567,299 parameters")
+                && header.contains("DIIF: edsr-baseline-diif, 1,683,011 parameters"), header);
+        List<String> row = cells(r.out(), "×2");
+        assertEquals(String.format(Locale.ROOT, "%.2f", bicubicScores(2).psnrRgb()), row.get(2), row::toString);
+        assertEquals(Double.parseDouble(row.get(3)) - Double.parseDouble(row.get(2)), Double.parseDouble(row.get(5)),
+                0.0100001, row::toString);
+    }
+
+    @Test
     @DisplayName("without --liif-model there are no LIIF columns; a scale the image is too small for is skipped"
             + " and said so; --quiet leaves stderr empty")
     void skipsAndQuiet() {

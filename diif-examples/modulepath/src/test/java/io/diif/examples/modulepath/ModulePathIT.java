@@ -42,9 +42,10 @@ class ModulePathIT {
     @Test
     void upscalesOnTheModulePathWithTheJavaBackend() throws Exception {
         Path out = dir.resolve("out.png");
-        Run run = run(modulePath(path -> true), out);
+        Run run = run(modulePath(path -> true), List.of(), out);
 
         assertEquals(0, run.exitCode, run.toString());
+        assertTrue(run.stdout.contains("model: edsr-baseline-diif\n"), run.toString());
         assertTrue(run.stdout.contains("backend: java\n"), run.toString());
         assertTrue(run.stdout.contains("api module: io.diif\n"), run.toString());
         assertTrue(run.stdout.contains("application module: io.diif.examples.modulepath\n"), run.toString());
@@ -56,11 +57,24 @@ class ModulePathIT {
     }
 
     @Test
+    void readsTheLiifModelFromTheClassPath() throws Exception {
+        // diif-model-liif has no descriptor (its package directory is the default model's), so a modular
+        // application keeps it on the class path, where the API's resource lookup still finds it.
+        Path out = dir.resolve("liif.png");
+        Run run = run(modulePath(path -> true), List.of("-cp", System.getProperty("diif.modulepath.liif")), out,
+                "io/diif/models/liif.safetensors");
+
+        assertEquals(0, run.exitCode, run.toString());
+        assertTrue(run.stdout.contains("model: edsr-baseline-liif\n"), run.toString());
+        assertTrue(run.stdout.contains("size: 48x32 -> 72x48\n"), run.toString());
+    }
+
+    @Test
     void withoutABackendModuleNoneIsFound() throws Exception {
         // The same module path less the backend: discovery must come from the module graph, not from a
         // class path that happens to hold the backend.
         Run run = run(modulePath(path -> !path.getFileName().toString().startsWith("diif-backend-java")),
-                dir.resolve("none.png"));
+                List.of(), dir.resolve("none.png"));
 
         assertNotEquals(0, run.exitCode, run.toString());
         assertTrue(run.stderr.contains("available: none"), run.toString());
@@ -74,11 +88,13 @@ class ModulePathIT {
         return path;
     }
 
-    private Run run(List<Path> modulePath, Path out) throws Exception {
+    private Run run(List<Path> modulePath, List<String> classPath, Path out, String... model) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String path = modulePath.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator));
-        List<String> command = List.of(java, "-Xmx1g", "-Djava.awt.headless=true", "--module-path", path,
-                "--module", MAIN, input().toString(), out.toString(), "1.5");
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx1g", "-Djava.awt.headless=true"));
+        command.addAll(classPath);
+        command.addAll(List.of("--module-path", path, "--module", MAIN, input().toString(), out.toString(), "1.5"));
+        command.addAll(List.of(model));
         Path stdout = dir.resolve("stdout.txt");
         Path stderr = dir.resolve("stderr.txt");
         Process p = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile())
