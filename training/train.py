@@ -191,7 +191,6 @@ def group_loss(model, feat_or_maps, lr_size, hr, args, rng):
 
 
 def lr_at(step, args):
-    step -= args.origin
     warm = min(1.0, (step + 1) / args.warmup) if args.warmup > 0 else 1.0
     if args.schedule == "cosine":
         t = min(1.0, max(0.0, (step - args.warmup) / max(1, args.steps - args.warmup)))
@@ -256,9 +255,9 @@ def continued_state(path, model, config):
     record = file_config.pop("training", {})
     if {k: v for k, v in file_config.items() if k != "name"} != {k: v for k, v in config.items() if k != "name"}:
         raise SystemExit("%s is not a %s model of this architecture" % (path, config["name"]))
-    model.load_state_dict(exported.state_dict())
     if not record.get("steps"):
         raise SystemExit("%s has no training record to continue" % path)
+    model.load_state_dict(exported.state_dict())
     return {"step": record["steps"], "origin": record["steps"], "train_seconds": float(record.get("train_seconds", 0)),
             "samples": record.get("samples", 0), "config": config, "started": record.get("started"),
             "loss_ema": record.get("final_loss"), "continued_from": {"file": os.path.basename(path), **{
@@ -386,7 +385,7 @@ def main(argv=None):
             raise SystemExit("the checkpoint in %s is of another architecture" % args.run)
         print("resuming %s at step %d" % (args.run, state["step"]))
     # A continued model's schedule (and the step it switches to float32) starts at the model's step.
-    args.origin = state.get("origin", 0)
+    origin = state.get("origin", 0)
     state["args"] = vars(args)   # the latest session's arguments (every session's are in history)
     state["history"].append({"resumed_at": state["step"], "argv": sys.argv[1:], "device": str(device),
                              "torch": torch.__version__,
@@ -452,15 +451,15 @@ def main(argv=None):
 
     if vcrops and state["step"] == 0 and not os.path.exists(val_csv):
         run_validation()
-    end = args.origin + args.steps
+    end = origin + args.steps
     while state["step"] < end and not stop["flag"]:
         step = state["step"]
-        lr_now = lr_at(step, args)
+        lr_now = lr_at(step - origin, args)
         for g in opt.param_groups:
             g["lr"] = lr_now
         groups = [sampler.group(rng, n, device) for n in sizes]
         lr_all = torch.cat([g[0] for g in groups])
-        amp["enabled"] = args.bf16 and not (args.bf16_until and step >= args.origin + args.bf16_until)
+        amp["enabled"] = args.bf16 and not (args.bf16_until and step - origin >= args.bf16_until)
         with torch.autocast(**amp):
             feat = model.encode(lr_all)
             maps = model.corners(feat) if isinstance(model, dt.DiifNet) else model.first_layer_maps(feat)

@@ -249,11 +249,8 @@ final class BenchCommand implements Callable<Integer> {
 
     private static DiifModel.Builder builder(String modelPath, String backend) throws IOException {
         DiifModel.Builder builder = DiifModel.builder().backend(backend).maxOutputPixels(1L << 31);
-        if (modelPath.startsWith(EngineOptions.CLASSPATH)) {
-            return builder.modelResource(EngineOptions.resource(modelPath));
-        }
         return modelPath.startsWith("paper:") ? builder.model(RandomModels.paper(modelPath.substring(6), 0))
-                : builder.model(Path.of(modelPath));
+                : EngineOptions.withModel(builder, modelPath);
     }
 
     /** The --precision values, fp32 when none; each at most once. */

@@ -52,15 +52,18 @@ public final class EngineOptions {
         if (file == null) {
             b.modelResource(bundled(Diif.DEFAULT_MODEL_RESOURCE, "no --model given and no default model is bundled;"
                     + " pass --model FILE"));
-        } else if (file.startsWith(CLASSPATH)) {
-            b.modelResource(resource(file));
         } else {
-            b.model(Path.of(file));
+            withModel(b, file);
         }
         if (maxPixels != null) {
             b.maxOutputPixels(maxPixels);
         }
         return b.build();
+    }
+
+    /** Points {@code builder} at the model {@code name}: a file path or a {@code classpath:} resource. */
+    public static DiifModel.Builder withModel(DiifModel.Builder builder, String name) {
+        return name.startsWith(CLASSPATH) ? builder.modelResource(resource(name)) : builder.model(Path.of(name));
     }
 
     /** The resource of a {@code classpath:} model name, refused with a usage message when it is not there. */
