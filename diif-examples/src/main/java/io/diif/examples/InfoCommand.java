@@ -53,9 +53,11 @@ final class InfoCommand implements Callable<Integer> {
                 : modelPath.startsWith(EngineOptions.CLASSPATH) ? EngineOptions.resource(modelPath) : null;
         if (resource == null) {
             file = ModelFile.read(Path.of(modelPath));
-        } else if (InfoCommand.class.getClassLoader().getResource(resource) != null) {
+        } else {
             try (var in = InfoCommand.class.getClassLoader().getResourceAsStream(resource)) {
-                file = ModelFile.read(in, EngineOptions.CLASSPATH + resource);
+                if (in != null) { // no default model bundled: info describes the backends only
+                    file = ModelFile.read(in, EngineOptions.CLASSPATH + resource);
+                }
             }
         }
         if (file != null) {
